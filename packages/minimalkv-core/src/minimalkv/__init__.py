@@ -1,0 +1,129 @@
+"""minimalkv: store binary values under string keys, on any backend, with one typed API.
+
+Backends and decorators are separate distributions that share this namespace
+(``minimalkv.fs``, ``minimalkv.memory``, ``minimalkv.redis``, ...); install only those you use.
+"""
+
+from pkgutil import extend_path
+
+__path__ = extend_path(__path__, __name__)
+
+from ._capabilities import StoreCapabilities, capabilities_of  # noqa: E402
+from ._constants import (  # noqa: E402
+    FOREVER,
+    NOT_SET,
+    PORTABLE_KEY_LENGTH,
+    VALID_KEY_RE,
+    VALID_KEY_RE_EXTENDED,
+    VALID_KEY_REGEXP,
+    VALID_KEY_REGEXP_EXTENDED,
+)
+from ._errors import (  # noqa: E402
+    BackendNotInstalledError,
+    ConfigurationError,
+    InvalidArgumentError,
+    InvalidKeyError,
+    InvalidValueError,
+    KeyNotFoundError,
+    MinimalKVError,
+    ReadOnlyError,
+    StoreConnectionError,
+    StoreError,
+    StoreTimeoutError,
+    UnknownStoreError,
+)
+from ._factory import (  # noqa: E402
+    DECORATOR_GROUP,
+    STORE_GROUP,
+    DecoratorFactory,
+    StoreCreator,
+    StoreType,
+    decorate_store,
+    get_store,
+    get_store_from_url,
+    url2dict,
+)
+from ._key_value_store import KeyValueStore  # noqa: E402
+from ._keys import check_key, is_valid_key  # noqa: E402
+from ._metadata import KeyMetadata  # noqa: E402
+from ._mixins import (  # noqa: E402
+    CopyMixin,
+    ExtendedKeyspaceMixin,
+    TimeToLiveMixin,
+    UrlKeyValueStore,
+    UrlMixin,
+)
+from ._protocols import BlobStore, SupportsCopy, SupportsTtl, SupportsUrl  # noqa: E402
+from ._streams import (  # noqa: E402
+    CHUNK_SIZE,
+    BytesReader,
+    FileSource,
+    FileTarget,
+    ReadableBinary,
+    WritableBinary,
+    copy_stream,
+    write_atomically,
+)
+from ._ttl import TtlArgument, normalize_ttl  # noqa: E402
+from ._url import StoreUrl, parse_store_url, redact_url  # noqa: E402
+from ._version import __version__  # noqa: E402
+
+__all__ = [
+    "CHUNK_SIZE",
+    "DECORATOR_GROUP",
+    "FOREVER",
+    "NOT_SET",
+    "PORTABLE_KEY_LENGTH",
+    "STORE_GROUP",
+    "VALID_KEY_RE",
+    "VALID_KEY_REGEXP",
+    "VALID_KEY_REGEXP_EXTENDED",
+    "VALID_KEY_RE_EXTENDED",
+    "BackendNotInstalledError",
+    "BlobStore",
+    "BytesReader",
+    "ConfigurationError",
+    "CopyMixin",
+    "DecoratorFactory",
+    "ExtendedKeyspaceMixin",
+    "FileSource",
+    "FileTarget",
+    "InvalidArgumentError",
+    "InvalidKeyError",
+    "InvalidValueError",
+    "KeyMetadata",
+    "KeyNotFoundError",
+    "KeyValueStore",
+    "MinimalKVError",
+    "ReadOnlyError",
+    "ReadableBinary",
+    "StoreCapabilities",
+    "StoreConnectionError",
+    "StoreCreator",
+    "StoreError",
+    "StoreTimeoutError",
+    "StoreType",
+    "StoreUrl",
+    "SupportsCopy",
+    "SupportsTtl",
+    "SupportsUrl",
+    "TimeToLiveMixin",
+    "TtlArgument",
+    "UnknownStoreError",
+    "UrlKeyValueStore",
+    "UrlMixin",
+    "WritableBinary",
+    "__version__",
+    "capabilities_of",
+    "check_key",
+    "copy_stream",
+    "decorate_store",
+    "get_store",
+    "get_store_from_url",
+    "is_valid_key",
+    "normalize_ttl",
+    "parse_store_url",
+    "redact_url",
+    "url2dict",
+    "write_atomically",
+]

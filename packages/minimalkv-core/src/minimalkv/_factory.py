@@ -1,0 +1,253 @@
+"""Building stores from a type name and parameters, or from a URL.
+
+Backends register a :class:`StoreType` under the entry-point group ``minimalkv.stores``;
+decorators register a :class:`DecoratorFactory` under ``minimalkv.decorators``. Core never
+imports a backend: it finds them through the installed distributions' metadata.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib.metadata import EntryPoint, entry_points
+from typing import Any, Final, Protocol
+
+from ._errors import BackendNotInstalledError, ConfigurationError, UnknownStoreError
+from ._key_value_store import KeyValueStore
+from ._url import StoreUrl, parse_store_url
+
+__all__ = [
+    "DECORATOR_GROUP",
+    "STORE_GROUP",
+    "DecoratorFactory",
+    "StoreCreator",
+    "StoreType",
+    "decorate_store",
+    "get_store",
+    "get_store_from_url",
+    "url2dict",
+]
+
+STORE_GROUP: Final = "minimalkv.stores"
+"""Entry-point group under which backends register a :class:`StoreType`."""
+
+DECORATOR_GROUP: Final = "minimalkv.decorators"
+"""Entry-point group under which decorators register a :class:`DecoratorFactory`."""
+
+# Store types this project provides, so that a missing one gets "pip install <distribution>".
+_KNOWN_DISTRIBUTIONS: Final = {
+    "memory": "minimalkv-memory",
+    "fs": "minimalkv-fs",
+    "file": "minimalkv-fs",
+    "filesystem": "minimalkv-fs",
+    "redis": "minimalkv-redis",
+    "rediss": "minimalkv-redis",
+    "s3": "minimalkv-s3",
+    "boto": "minimalkv-s3",
+    "azure": "minimalkv-azure",
+    "gcs": "minimalkv-gcs",
+    "sql": "minimalkv-sql",
+    "sqlite": "minimalkv-sql",
+    "git": "minimalkv-git",
+    "mongo": "minimalkv-mongo",
+    "mongodb": "minimalkv-mongo",
+}
+_KNOWN_DECORATORS: Final = {
+    "readonly": "minimalkv-decorator",
+    "urlencode": "minimalkv-decorator",
+    "prefix": "minimalkv-decorator",
+}
+
+
+class StoreCreator(Protocol):
+    """Builds a store from factory parameters (see :class:`StoreType`)."""
+
+    def __call__(
+        self, params: Mapping[str, Any], *, extended_keys: bool, create_if_missing: bool
+    ) -> KeyValueStore:
+        """Return a new store; unknown or bad ``params`` raise ConfigurationError."""
+        ...
+
+
+class UrlParamParser(Protocol):
+    """Turns a parsed store URL into factory parameters (see :class:`StoreType`)."""
+
+    def __call__(self, url: StoreUrl) -> dict[str, Any]:
+        """Return the parameters ``url`` stands for (without ``type``)."""
+        ...
+
+
+class DecoratorFactory(Protocol):
+    """Wraps a store in a decorator; ``argument`` is the text in ``name(argument)``, if any."""
+
+    def __call__(self, store: KeyValueStore, argument: str | None, /) -> KeyValueStore:
+        """Return the decorated store."""
+        ...
+
+
+@dataclass(frozen=True)
+class StoreType:
+    """A backend's registration, the object its ``minimalkv.stores`` entry point names.
+
+    A ``pyproject.toml`` registers it with, e.g.::
+
+        [project.entry-points."minimalkv.stores"]
+        fs = "minimalkv.fs._factory:STORE_TYPE"
+    """
+
+    name: str
+    """The canonical type name (``fs``); the ``h`` variant selects the extended key space."""
+    create: StoreCreator
+    """Builds the store from parameters."""
+    params_from_url: UrlParamParser
+    """Turns a URL into parameters for :attr:`create`."""
+
+
+@functools.cache
+def _entry_points(group: str) -> dict[str, EntryPoint]:
+    return {point.name: point for point in entry_points(group=group)}
+
+
+def _lookup(group: str, name: str) -> EntryPoint | None:
+    point = _entry_points(group).get(name)
+    if point is None:
+        _entry_points.cache_clear()  # something may have been installed since the first scan
+        point = _entry_points(group).get(name)
+    return point
+
+
+@functools.cache
+def _load_store_type(name: str) -> StoreType | None:
+    point = _lookup(STORE_GROUP, name)
+    if point is None:
+        return None
+    try:
+        loaded = point.load()
+    except ImportError as exc:
+        raise BackendNotInstalledError(
+            f"store type {name!r} is registered by {point.value} but cannot be imported "
+            f"({exc}); reinstall its distribution with its dependencies"
+        ) from exc
+    if not isinstance(loaded, StoreType):
+        raise ConfigurationError(
+            f"entry point {name!r} of group {STORE_GROUP} names {point.value}, which is not "
+            "a minimalkv.StoreType"
+        )
+    return loaded
+
+
+def _resolve_type(name: str) -> tuple[StoreType, bool]:
+    """Find the registered type for ``name``; the bool says "extended key space"."""
+    lowered = name.lower()
+    found = _load_store_type(lowered)
+    if found is not None:
+        return found, False
+    if lowered.startswith("h") and len(lowered) > 1:
+        found = _load_store_type(lowered[1:])
+        if found is not None:
+            return found, True
+    base = lowered[1:] if lowered.startswith("h") and lowered[1:] in _KNOWN_DISTRIBUTIONS else lowered
+    if base in _KNOWN_DISTRIBUTIONS:
+        distribution = _KNOWN_DISTRIBUTIONS[base]
+        raise BackendNotInstalledError(
+            f"store type {name!r} needs the distribution {distribution}: "
+            f"pip install {distribution}"
+        )
+    installed = ", ".join(sorted(_entry_points(STORE_GROUP))) or "none"
+    raise UnknownStoreError(
+        f"unknown store type {name!r} (installed types: {installed}; each also has an "
+        "'h' variant with the extended key space)"
+    )
+
+
+def _split_wrappers(wrap: object) -> list[str]:
+    if wrap is None or wrap == "":
+        return []
+    if isinstance(wrap, str):
+        return [part for part in wrap.split("+") if part]
+    if isinstance(wrap, Iterable):
+        names = list(wrap)
+        if all(isinstance(part, str) for part in names):
+            return names
+    raise ConfigurationError(f"wrap must be a '+'-separated str or a list of str, got {wrap!r}")
+
+
+def decorate_store(store: KeyValueStore, decoratorname: str) -> KeyValueStore:
+    """Wrap ``store`` in the decorator registered as ``decoratorname``.
+
+    ``decoratorname`` is a name (``readonly``, ``urlencode``) or ``name(argument)``
+    (``prefix(tenant-1)``); decorators come from the ``minimalkv.decorators`` entry points.
+    """
+    name, paren, rest = decoratorname.strip().partition("(")
+    argument: str | None = None
+    if paren:
+        if not rest.endswith(")"):
+            raise ConfigurationError(f"decorator {decoratorname!r}: missing closing ')'")
+        argument = rest[:-1]
+    point = _lookup(DECORATOR_GROUP, name)
+    if point is None:
+        if name in _KNOWN_DECORATORS:
+            distribution = _KNOWN_DECORATORS[name]
+            raise BackendNotInstalledError(
+                f"store decorator {name!r} needs the distribution {distribution}: "
+                f"pip install {distribution}"
+            )
+        installed = ", ".join(sorted(_entry_points(DECORATOR_GROUP))) or "none"
+        raise UnknownStoreError(f"unknown store decorator {name!r} (installed: {installed})")
+    factory: DecoratorFactory = point.load()
+    return factory(store, argument)
+
+
+def get_store(type: str, create_if_missing: bool = True, **params: Any) -> KeyValueStore:  # noqa: A002
+    """Create a store of ``type`` from ``params``.
+
+    ``type`` is a registered store type (``memory``, ``fs``, ``redis``, ...); an ``h`` in front
+    (``hfs``) selects the extended key space. Decorators are added either the original's old
+    way, ``"memory+urlencode+readonly"`` (applied right to left: the leftmost ends up
+    outermost), or with ``wrap="readonly+urlencode"`` (applied left to right: the first is
+    innermost); using both at once is a ``ValueError``.
+    """
+    if not isinstance(type, str) or not type:
+        raise ConfigurationError(f"store type must be a non-empty str, got {type!r}")
+    base, *old_wrappers = type.split("+")
+    wrappers = _split_wrappers(params.pop("wrap", None))
+    if old_wrappers and wrappers:
+        raise ConfigurationError(
+            f"store type {type!r} names decorators and wrap={'+'.join(wrappers)!r} does too; "
+            "use one of the two forms"
+        )
+    store_type, extended = _resolve_type(base)
+    store = store_type.create(
+        params, extended_keys=extended, create_if_missing=bool(create_if_missing)
+    )
+    for name in reversed(old_wrappers) if old_wrappers else wrappers:
+        store = decorate_store(store, name)
+    return store
+
+
+def url2dict(url: str) -> dict[str, Any]:
+    """Turn a store URL into the keyword arguments of :func:`get_store` (including ``type``).
+
+    ``url`` follows ``scheme://[userinfo@]host[:port][/path][?options][#wrap:decorators]``;
+    each store type documents its form (``fs:///abs/path``, ``memory://``, ...).
+    """
+    parsed = parse_store_url(url)
+    base = parsed.scheme.split("+")[0]
+    store_type, _ = _resolve_type(base)
+    params: dict[str, Any] = {"type": parsed.scheme}
+    wrap_specs = [part for part in parsed.fragment.split("#") if part.startswith("wrap:")]
+    if wrap_specs:
+        params["wrap"] = wrap_specs[-1][len("wrap:") :]
+    query = dict(parsed.query)
+    if "create_if_missing" in query:
+        params["create_if_missing"] = parsed.flag("create_if_missing")
+        del query["create_if_missing"]
+    params.update(store_type.params_from_url(dataclasses.replace(parsed, query=query)))
+    return params
+
+
+def get_store_from_url(url: str) -> KeyValueStore:
+    """Create a store from a URL such as ``hfs:///srv/data`` or ``memory://#wrap:readonly``."""
+    return get_store(**url2dict(url))

@@ -1,0 +1,70 @@
+"""Key validation for the basic and the extended key space."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from ._constants import KEY_PUNCTUATION, VALID_KEY_RE, VALID_KEY_RE_EXTENDED
+from ._errors import InvalidKeyError
+
+__all__ = ["check_key", "is_valid_key"]
+
+_basic_match: Final = VALID_KEY_RE.match
+_extended_match: Final = VALID_KEY_RE_EXTENDED.match
+# "." and ".." are made of valid characters but name a directory on every path-like backend;
+# refusing them everywhere keeps the semantics identical across backends.
+_DOT_NAMES: Final = frozenset({".", ".."})
+
+
+def is_valid_key(key: object, extended: bool = False) -> bool:
+    """Return whether ``key`` is a valid key of the basic (or ``extended``) key space.
+
+    Basic keys are non-empty strings of ASCII letters, digits and
+    ``!"#$%&'()+,-.<=>?@[\\]^_`{}~``, other than ``.`` and ``..``. Extended keys may also
+    contain ``/`` and space, but as a path: no leading or trailing ``/``, no empty segment
+    (``a//b``) and no ``.`` or ``..`` segment, so no key can name something outside a store.
+    """
+    if key.__class__ is not str and not isinstance(key, str):
+        return False
+    if not extended:
+        return _basic_match(key) is not None and key not in _DOT_NAMES
+    if _extended_match(key) is None:
+        return False
+    if "/" not in key:
+        return key not in _DOT_NAMES
+    return all(segment and segment not in _DOT_NAMES for segment in key.split("/"))
+
+
+def check_key(key: object, extended: bool = False) -> None:
+    """Raise :class:`InvalidKeyError` (a ``ValueError``) unless ``key`` is valid.
+
+    The message says which rule the key breaks.
+    """
+    if is_valid_key(key, extended):
+        return
+    raise InvalidKeyError(_explain(key, extended), key=key if isinstance(key, str) else None)
+
+
+def _explain(key: object, extended: bool) -> str:
+    if not isinstance(key, str):
+        return f"invalid key {key!r}: keys must be str, not {type(key).__name__}"
+    if not key:
+        return "invalid key '': keys must not be empty"
+    space = "extended key space" if extended else "key space"
+    allowed = "ASCII letters, digits, " + KEY_PUNCTUATION + (", '/' and space" if extended else "")
+    bad = sorted({c for c in key if not c.isascii() or not (c.isalnum() or c in KEY_PUNCTUATION)})
+    if extended:
+        bad = [c for c in bad if c not in "/ "]
+    if bad:
+        hint = "" if extended else "; use an extended-key store (h... URL) for '/' and space"
+        return (
+            f"invalid key {key!r}: character(s) {''.join(bad)!r} are not in the {space} "
+            f"(allowed: {allowed}){hint}"
+        )
+    if key in _DOT_NAMES:
+        return f"invalid key {key!r}: '.' and '..' are reserved"
+    return (
+        f"invalid key {key!r}: in the extended key space a key is a path of non-empty segments "
+        "separated by single '/', without a leading or trailing '/' and without '.' or '..' "
+        "segments"
+    )

@@ -1,0 +1,139 @@
+"""Binary stream helpers shared by the base class and the backends."""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from collections.abc import Callable
+from typing import IO, Final, Protocol, runtime_checkable
+
+from typing_extensions import Buffer, TypeAlias
+
+from ._errors import InvalidValueError
+
+__all__ = [
+    "CHUNK_SIZE",
+    "BytesReader",
+    "FileSource",
+    "FileTarget",
+    "ReadableBinary",
+    "WritableBinary",
+    "copy_stream",
+    "write_atomically",
+]
+
+CHUNK_SIZE: Final = 1024 * 1024
+"""Chunk size used when the library copies a stream itself (1 MiB)."""
+
+
+@runtime_checkable
+class ReadableBinary(Protocol):
+    """A binary file-like object that can be read from."""
+
+    def read(self, size: int = ..., /) -> bytes:
+        """Read up to ``size`` bytes (all when ``size`` is -1)."""
+        ...
+
+
+@runtime_checkable
+class WritableBinary(Protocol):
+    """A binary file-like object that can be written to."""
+
+    def write(self, data: Buffer, /) -> int | None:
+        """Write ``data``."""
+        ...
+
+
+FileSource: TypeAlias = str | os.PathLike[str] | ReadableBinary
+"""What ``put_file`` accepts: a path or a readable binary file."""
+
+FileTarget: TypeAlias = str | os.PathLike[str] | WritableBinary
+"""What ``get_file`` accepts: a path or a writable binary file."""
+
+
+class BytesReader(io.BytesIO):
+    """A read-only, seekable view of a bytes value: what ``open`` returns for in-memory data.
+
+    It keeps the ``open`` contract of every store: ``seek`` before 0 raises :class:`OSError`
+    (``io.BytesIO`` raises ``ValueError``), writing is unsupported.
+    """
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET, /) -> int:
+        """Move to ``offset`` relative to ``whence``; a position before 0 raises OSError."""
+        if self.closed:
+            raise ValueError("I/O operation on closed file.")
+        if whence == io.SEEK_SET:
+            target = offset
+        elif whence == io.SEEK_CUR:
+            target = self.tell() + offset
+        elif whence == io.SEEK_END:
+            target = len(self.getbuffer()) + offset
+        else:
+            raise ValueError(f"invalid whence ({whence!r}, should be 0, 1 or 2)")
+        if target < 0:
+            raise OSError(22, f"cannot seek to negative position {target}")
+        return super().seek(target)
+
+    def writable(self) -> bool:
+        """Return False: the value is read-only."""
+        return False
+
+    def write(self, data: Buffer, /) -> int:
+        """Refuse: the value is read-only."""
+        raise io.UnsupportedOperation("write: values opened from a store are read-only")
+
+    def truncate(self, size: int | None = None, /) -> int:
+        """Refuse: the value is read-only."""
+        raise io.UnsupportedOperation("truncate: values opened from a store are read-only")
+
+
+def copy_stream(
+    source: ReadableBinary, write: Callable[[bytes], object], chunk_size: int = CHUNK_SIZE
+) -> int:
+    """Copy ``source`` to ``write`` in chunks; return the number of bytes copied.
+
+    A chunk that is not bytes-like means ``source`` is not a binary file: that raises
+    :class:`InvalidValueError`.
+    """
+    total = 0
+    read = source.read
+    while True:
+        chunk = read(chunk_size)
+        if not chunk:
+            if chunk is None or isinstance(chunk, (bytes, bytearray, memoryview)):
+                return total
+            raise InvalidValueError(
+                f"file must be opened in binary mode (its read() returned {type(chunk).__name__})"
+            )
+        if not isinstance(chunk, (bytes, bytearray, memoryview)):
+            raise InvalidValueError(
+                f"file must be opened in binary mode (its read() returned {type(chunk).__name__})"
+            )
+        write(chunk)
+        total += len(chunk)
+
+
+def write_atomically(
+    path: str, fill: Callable[[IO[bytes]], object], mode: int | None = None
+) -> None:
+    """Create or replace the file at ``path`` so that readers never see a partial file.
+
+    ``fill`` writes the content into a temporary file in the same directory; only when it
+    returns is the file renamed over ``path`` (``os.replace``). If ``fill`` raises, the
+    temporary file is removed and ``path`` is untouched. ``mode`` chmods the result.
+    """
+    directory, name = os.path.split(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=f".{name[:40]}.", suffix=".tmp", dir=directory)
+    try:
+        with open(fd, "wb", closefd=True) as out:
+            fill(out)
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise

@@ -1,0 +1,38 @@
+"""Validation of time-to-live arguments."""
+
+from __future__ import annotations
+
+import math
+
+from ._constants import FOREVER, NOT_SET
+from ._errors import InvalidArgumentError
+
+__all__ = ["TtlArgument", "normalize_ttl"]
+
+TtlArgument = float | int | str | None
+"""What a ``ttl_secs`` parameter accepts: seconds, ``FOREVER``, ``NOT_SET`` or ``None``."""
+
+
+def normalize_ttl(ttl_secs: object, default: object = NOT_SET) -> float | None:
+    """Turn a ``ttl_secs`` argument into seconds (``float``) or ``None`` for no expiry.
+
+    ``None`` stands for ``default``; ``FOREVER`` and ``NOT_SET`` mean no expiry. Zero, negative,
+    infinite, NaN, booleans and anything not a number raise :class:`InvalidArgumentError`
+    (a ``ValueError``) before any backend is asked.
+    """
+    if ttl_secs is None:
+        ttl_secs = default
+        if ttl_secs is None:
+            return None
+    if ttl_secs == FOREVER or ttl_secs == NOT_SET:
+        return None
+    if isinstance(ttl_secs, bool) or not isinstance(ttl_secs, (int, float)):
+        raise InvalidArgumentError(
+            f"ttl_secs must be a positive number of seconds, FOREVER or NOT_SET, got {ttl_secs!r}"
+        )
+    if not math.isfinite(ttl_secs) or ttl_secs <= 0:
+        raise InvalidArgumentError(
+            f"ttl_secs must be a positive, finite number of seconds, got {ttl_secs!r} "
+            "(use FOREVER for no expiry)"
+        )
+    return float(ttl_secs)

@@ -1,0 +1,162 @@
+"""Parsing of store URLs (``scheme://[userinfo@]host[:port][/path][?query][#fragment]``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, unquote
+
+from ._errors import ConfigurationError
+
+__all__ = ["StoreUrl", "parse_store_url", "redact_url"]
+
+_TRUE_VALUES = frozenset({"true", "1", "yes", "on", ""})
+_FALSE_VALUES = frozenset({"false", "0", "no", "off"})
+
+
+@dataclass(frozen=True)
+class StoreUrl:
+    """A store URL split into its parts, percent-decoded. Secrets never appear in its repr.
+
+    The user-info part is split at its first ``:`` only, so a secret may itself contain ``:``.
+    Query options are a dict (a repeated option keeps its last value; a bare flag such as
+    ``?use_sas`` maps to ``""``); ``?`` inside the query separates options like ``&`` does, so
+    the seed's ``?a=1?b=2`` form is accepted.
+    """
+
+    scheme: str
+    host: str = ""
+    port: int | None = None
+    path: str = ""
+    query: dict[str, str] = field(default_factory=dict)
+    fragment: str = ""
+    userinfo: str | None = field(default=None, repr=False)
+    """The whole user-info part (decoded), or None when the URL has none."""
+    user: str | None = field(default=None, repr=False)
+    """User-info before the first ``:`` (the whole user-info when it has none)."""
+    password: str | None = field(default=None, repr=False)
+    """User-info after the first ``:``, or None."""
+    redacted: str = ""
+    """The URL as written, with its secret replaced by ``***``: safe for messages."""
+
+    def flag(self, name: str, default: bool = False) -> bool:
+        """Read a boolean query option (``true``/``false``, ``1``/``0``, bare flag = true)."""
+        if name not in self.query:
+            return default
+        value = self.query[name].strip().lower()
+        if value in _TRUE_VALUES:
+            return True
+        if value in _FALSE_VALUES:
+            return False
+        raise ConfigurationError(
+            f"store URL {self.redacted}: option {name}={self.query[name]!r} is not a boolean "
+            "(use true or false)"
+        )
+
+    def check_options(self, *allowed: str) -> None:
+        """Raise ConfigurationError naming any query option not in ``allowed``."""
+        unknown = sorted(set(self.query) - set(allowed))
+        if unknown:
+            expected = ", ".join(allowed) if allowed else "none"
+            raise ConfigurationError(
+                f"store URL {self.redacted}: unknown option(s) {', '.join(unknown)} "
+                f"(this store type accepts: {expected})"
+            )
+
+
+def _split_authority(rest: str) -> tuple[str | None, str]:
+    """Split ``rest`` (after ``://``) into raw user-info and the remainder."""
+    if rest.startswith("/"):
+        return None, rest
+    end = len(rest)
+    for stop in "?#":
+        position = rest.find(stop)
+        if position >= 0:
+            end = min(end, position)
+    at = rest.rfind("@", 0, end)
+    if at < 0:
+        return None, rest
+    userinfo = rest[:at]
+    if "/" in userinfo and ":" not in userinfo:
+        # "relative/dir@x": a path that contains '@', not credentials.
+        return None, rest
+    return userinfo, rest[at + 1 :]
+
+
+def redact_url(url: str) -> str:
+    """Return ``url`` with the secret of its user-info replaced by ``***``.
+
+    ``s3://key:secret@host/b`` becomes ``s3://key:***@host/b``; user-info without ``:`` (a
+    Redis password, GCS credentials) is replaced whole.
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    userinfo, remainder = _split_authority(rest)
+    if userinfo is None:
+        return url
+    user, colon, _ = userinfo.partition(":")
+    masked = f"{user}:***" if colon else "***"
+    return f"{scheme}://{masked}@{remainder}"
+
+
+def parse_store_url(url: str) -> StoreUrl:
+    """Split a store URL into a :class:`StoreUrl`; a malformed URL raises ConfigurationError."""
+    if not isinstance(url, str):
+        raise ConfigurationError(f"a store URL must be a str, got {type(url).__name__}")
+    redacted = redact_url(url)
+    scheme, sep, rest = url.partition("://")
+    if not sep or not scheme:
+        raise ConfigurationError(
+            f"not a store URL: {redacted!r}; expected scheme://..., e.g. memory:// or "
+            "fs:///path/to/dir"
+        )
+    if not (scheme[0].isalpha() and all(c.isalnum() or c in "+-." for c in scheme)):
+        raise ConfigurationError(f"store URL {redacted!r}: invalid scheme {scheme!r}")
+    rest, _, fragment = rest.partition("#")
+    raw_userinfo, remainder = _split_authority(rest)
+    remainder, _, raw_query = remainder.partition("?")
+    hostport, slash, raw_path = remainder.partition("/")
+    host, port = _split_port(hostport, redacted)
+    query: dict[str, str] = {}
+    for name, value in parse_qsl(raw_query.replace("?", "&"), keep_blank_values=True):
+        query[name] = value
+    user = password = userinfo = None
+    if raw_userinfo is not None:
+        userinfo = unquote(raw_userinfo)
+        raw_user, colon, raw_password = raw_userinfo.partition(":")
+        user = unquote(raw_user)
+        password = unquote(raw_password) if colon else None
+    return StoreUrl(
+        scheme=scheme.lower(),
+        host=unquote(host),
+        port=port,
+        path=unquote(slash + raw_path),
+        query=query,
+        fragment=unquote(fragment),
+        userinfo=userinfo,
+        user=user,
+        password=password,
+        redacted=redacted,
+    )
+
+
+def _split_port(hostport: str, redacted: str) -> tuple[str, int | None]:
+    if hostport.startswith("["):  # IPv6 literal
+        close = hostport.find("]")
+        if close < 0:
+            raise ConfigurationError(f"store URL {redacted!r}: unterminated IPv6 address")
+        host, after = hostport[1:close], hostport[close + 1 :]
+        if not after:
+            return host, None
+        if not after.startswith(":"):
+            raise ConfigurationError(f"store URL {redacted!r}: junk after IPv6 address")
+        port_text = after[1:]
+    else:
+        host, colon, port_text = hostport.partition(":")
+        if not colon:
+            return host, None
+    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise ConfigurationError(
+            f"store URL {redacted!r}: port {port_text!r} is not a number from 1 to 65535"
+        )
+    return host, int(port_text)
