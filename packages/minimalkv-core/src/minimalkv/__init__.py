@@ -8,8 +8,8 @@ from pkgutil import extend_path
 
 __path__ = extend_path(__path__, __name__)
 
-from ._capabilities import StoreCapabilities, capabilities_of  # noqa: E402
-from ._constants import (  # noqa: E402
+from ._capabilities import StoreCapabilities, capabilities_of
+from ._constants import (
     FOREVER,
     NOT_SET,
     PORTABLE_KEY_LENGTH,
@@ -18,7 +18,7 @@ from ._constants import (  # noqa: E402
     VALID_KEY_REGEXP,
     VALID_KEY_REGEXP_EXTENDED,
 )
-from ._errors import (  # noqa: E402
+from ._errors import (
     BackendNotInstalledError,
     ConfigurationError,
     InvalidArgumentError,
@@ -32,7 +32,7 @@ from ._errors import (  # noqa: E402
     StoreTimeoutError,
     UnknownStoreError,
 )
-from ._factory import (  # noqa: E402
+from ._factory import (
     DECORATOR_GROUP,
     STORE_GROUP,
     DecoratorFactory,
@@ -43,18 +43,18 @@ from ._factory import (  # noqa: E402
     get_store_from_url,
     url2dict,
 )
-from ._key_value_store import KeyValueStore  # noqa: E402
-from ._keys import check_key, is_valid_key  # noqa: E402
-from ._metadata import KeyMetadata  # noqa: E402
-from ._mixins import (  # noqa: E402
+from ._key_value_store import KeyValueStore
+from ._keys import check_key, is_valid_key
+from ._metadata import KeyMetadata
+from ._mixins import (
     CopyMixin,
     ExtendedKeyspaceMixin,
     TimeToLiveMixin,
     UrlKeyValueStore,
     UrlMixin,
 )
-from ._protocols import BlobStore, SupportsCopy, SupportsTtl, SupportsUrl  # noqa: E402
-from ._streams import (  # noqa: E402
+from ._protocols import BlobStore, SupportsCopy, SupportsTtl, SupportsUrl
+from ._streams import (
     CHUNK_SIZE,
     BytesReader,
     FileSource,
@@ -64,9 +64,9 @@ from ._streams import (  # noqa: E402
     copy_stream,
     write_atomically,
 )
-from ._ttl import TtlArgument, normalize_ttl  # noqa: E402
-from ._url import StoreUrl, parse_store_url, redact_url  # noqa: E402
-from ._version import __version__  # noqa: E402
+from ._ttl import TtlArgument, normalize_ttl
+from ._url import StoreUrl, parse_store_url, redact_url
+from ._version import __version__
 
 __all__ = [
     "CHUNK_SIZE",

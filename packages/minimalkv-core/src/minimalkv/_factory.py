@@ -15,7 +15,7 @@ from importlib.metadata import EntryPoint, entry_points
 from typing import Any, Final, Protocol
 
 from ._errors import BackendNotInstalledError, ConfigurationError, UnknownStoreError
-from ._key_value_store import KeyValueStore
+from ._key_value_store import KeyValueStore, _is_nonempty_str
 from ._url import StoreUrl, parse_store_url
 
 __all__ = [
@@ -148,12 +148,13 @@ def _resolve_type(name: str) -> tuple[StoreType, bool]:
         found = _load_store_type(lowered[1:])
         if found is not None:
             return found, True
-    base = lowered[1:] if lowered.startswith("h") and lowered[1:] in _KNOWN_DISTRIBUTIONS else lowered
+    base = lowered
+    if lowered.startswith("h") and lowered[1:] in _KNOWN_DISTRIBUTIONS:
+        base = lowered[1:]
     if base in _KNOWN_DISTRIBUTIONS:
         distribution = _KNOWN_DISTRIBUTIONS[base]
         raise BackendNotInstalledError(
-            f"store type {name!r} needs the distribution {distribution}: "
-            f"pip install {distribution}"
+            f"store type {name!r} needs the distribution {distribution}: pip install {distribution}"
         )
     installed = ", ".join(sorted(_entry_points(STORE_GROUP))) or "none"
     raise UnknownStoreError(
@@ -200,7 +201,7 @@ def decorate_store(store: KeyValueStore, decoratorname: str) -> KeyValueStore:
     return factory(store, argument)
 
 
-def get_store(type: str, create_if_missing: bool = True, **params: Any) -> KeyValueStore:  # noqa: A002
+def get_store(type: str, create_if_missing: bool = True, **params: Any) -> KeyValueStore:
     """Create a store of ``type`` from ``params``.
 
     ``type`` is a registered store type (``memory``, ``fs``, ``redis``, ...); an ``h`` in front
@@ -209,7 +210,7 @@ def get_store(type: str, create_if_missing: bool = True, **params: Any) -> KeyVa
     outermost), or with ``wrap="readonly+urlencode"`` (applied left to right: the first is
     innermost); using both at once is a ``ValueError``.
     """
-    if not isinstance(type, str) or not type:
+    if not _is_nonempty_str(type):
         raise ConfigurationError(f"store type must be a non-empty str, got {type!r}")
     base, *old_wrappers = type.split("+")
     wrappers = _split_wrappers(params.pop("wrap", None))

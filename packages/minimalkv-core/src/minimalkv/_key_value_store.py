@@ -91,7 +91,7 @@ class KeyValueStore:
         yielded whole. With keys ``a1Xb1, a2X, a3`` and delimiter ``X`` this gives
         ``a1X, a2X, a3``.
         """
-        if not isinstance(delimiter, str) or not delimiter:
+        if not _is_nonempty_str(delimiter):
             raise InvalidArgumentError(f"delimiter must be a non-empty str, got {delimiter!r}")
         _check_prefix(prefix)
         return self._iter_prefixes(delimiter, prefix)
@@ -153,7 +153,7 @@ class KeyValueStore:
         """
         pairs = list(items.items()) if isinstance(items, Mapping) else list(items)
         for pair in pairs:
-            if not isinstance(pair, tuple) or len(pair) != 2:
+            if not _is_pair(pair):
                 raise InvalidArgumentError(
                     f"put_many expects a mapping or (key, value) pairs, got {pair!r:.60}"
                 )
@@ -281,6 +281,14 @@ def _check_value(key: str, data: object) -> None:
             + ("; encode text first, e.g. value.encode('utf-8')" if isinstance(data, str) else ""),
             key=key,
         )
+
+
+def _is_nonempty_str(value: object) -> bool:
+    return isinstance(value, str) and bool(value)
+
+
+def _is_pair(value: object) -> bool:
+    return isinstance(value, tuple) and len(value) == 2
 
 
 def _check_prefix(prefix: object) -> None:

@@ -17,10 +17,10 @@ _DOT_NAMES: Final = frozenset({".", ".."})
 
 
 def is_valid_key(key: object, extended: bool = False) -> bool:
-    """Return whether ``key`` is a valid key of the basic (or ``extended``) key space.
+    r"""Return whether ``key`` is a valid key of the basic (or ``extended``) key space.
 
     Basic keys are non-empty strings of ASCII letters, digits and
-    ``!"#$%&'()+,-.<=>?@[\\]^_`{}~``, other than ``.`` and ``..``. Extended keys may also
+    ``!"#$%&'()+,-.<=>?@[\]^_`{}~``, other than ``.`` and ``..``. Extended keys may also
     contain ``/`` and space, but as a path: no leading or trailing ``/``, no empty segment
     (``a//b``) and no ``.`` or ``..`` segment, so no key can name something outside a store.
     """

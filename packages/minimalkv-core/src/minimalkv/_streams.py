@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import tempfile
 from collections.abc import Callable
-from typing import IO, Final, Protocol, runtime_checkable
+from typing import IO, Final, Protocol, TypeAlias, runtime_checkable
 
-from typing_extensions import Buffer, TypeAlias
+from typing_extensions import Buffer
 
 from ._errors import InvalidValueError
 
@@ -99,7 +100,7 @@ def copy_stream(
     total = 0
     read = source.read
     while True:
-        chunk = read(chunk_size)
+        chunk: object = read(chunk_size)
         if not chunk:
             if chunk is None or isinstance(chunk, (bytes, bytearray, memoryview)):
                 return total
@@ -110,7 +111,7 @@ def copy_stream(
             raise InvalidValueError(
                 f"file must be opened in binary mode (its read() returned {type(chunk).__name__})"
             )
-        write(chunk)
+        write(chunk if isinstance(chunk, bytes) else bytes(chunk))
         total += len(chunk)
 
 
@@ -132,8 +133,6 @@ def write_atomically(
             os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise

@@ -24,7 +24,7 @@ def normalize_ttl(ttl_secs: object, default: object = NOT_SET) -> float | None:
         ttl_secs = default
         if ttl_secs is None:
             return None
-    if ttl_secs == FOREVER or ttl_secs == NOT_SET:
+    if ttl_secs in (FOREVER, NOT_SET):
         return None
     if isinstance(ttl_secs, bool) or not isinstance(ttl_secs, (int, float)):
         raise InvalidArgumentError(

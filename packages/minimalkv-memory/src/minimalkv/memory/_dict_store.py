@@ -45,9 +45,8 @@ class DictStore(CopyMixin, KeyValueStore):
 
     def put(self, key: str, data: bytes) -> str:
         """Store ``data`` under ``key``; return ``key``."""
-        if (
-            data.__class__ is not bytes and not isinstance(data, bytes)
-        ) or not is_valid_key(key, self.extended_keys):
+        value: object = data  # callers without a type checker pass anything
+        if not isinstance(value, bytes) or not is_valid_key(key, self.extended_keys):
             self._check_valid_key(key)
             raise InvalidValueError(
                 f"value for key {key!r} must be bytes, not {type(data).__name__}", key=key
