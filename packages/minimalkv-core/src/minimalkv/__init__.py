@@ -44,7 +44,7 @@ from ._factory import (
     url2dict,
 )
 from ._key_value_store import KeyValueStore
-from ._keys import check_key, is_valid_key
+from ._keys import BASIC_KEY_CACHE, EXTENDED_KEY_CACHE, check_key, is_valid_key
 from ._metadata import KeyMetadata
 from ._mixins import (
     CopyMixin,
@@ -69,8 +69,10 @@ from ._url import StoreUrl, parse_store_url, redact_url
 from ._version import __version__
 
 __all__ = [
+    "BASIC_KEY_CACHE",
     "CHUNK_SIZE",
     "DECORATOR_GROUP",
+    "EXTENDED_KEY_CACHE",
     "FOREVER",
     "NOT_SET",
     "PORTABLE_KEY_LENGTH",

@@ -10,7 +10,7 @@ from typing import IO, ClassVar
 from typing_extensions import Self
 
 from ._errors import InvalidArgumentError, InvalidValueError, KeyNotFoundError
-from ._keys import check_key
+from ._keys import BASIC_KEY_CACHE, check_key
 from ._metadata import KeyMetadata
 from ._streams import (
     BytesReader,
@@ -39,6 +39,11 @@ class KeyValueStore:
 
     extended_keys: ClassVar[bool] = False
     """Whether keys may also contain ``/`` and space (the extended key space)."""
+
+    _valid_key_cache: ClassVar[set[str]] = BASIC_KEY_CACHE
+    """Keys already known valid in this store's key space: a hot path may test membership
+    (``key.__class__ is str and key in self._valid_key_cache``) before calling
+    :meth:`_check_valid_key`. A store with stricter key rules must not use it."""
 
     # ----------------------------------------------------------------- public API
     def __contains__(self, key: str) -> bool:
@@ -190,6 +195,8 @@ class KeyValueStore:
     # ----------------------------------------------------------------- protected hooks
     def _check_valid_key(self, key: str) -> None:
         """Raise ``InvalidKeyError`` (a ``ValueError``) unless ``key`` is valid in this store."""
+        if key.__class__ is str and key in self._valid_key_cache:
+            return
         check_key(key, self.extended_keys)
 
     def _delete(self, key: str) -> None:

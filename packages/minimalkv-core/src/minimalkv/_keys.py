@@ -7,13 +7,23 @@ from typing import Final
 from ._constants import KEY_PUNCTUATION, VALID_KEY_RE, VALID_KEY_RE_EXTENDED
 from ._errors import InvalidKeyError
 
-__all__ = ["check_key", "is_valid_key"]
+__all__ = ["BASIC_KEY_CACHE", "EXTENDED_KEY_CACHE", "check_key", "is_valid_key"]
 
 _basic_match: Final = VALID_KEY_RE.match
 _extended_match: Final = VALID_KEY_RE_EXTENDED.match
 # "." and ".." are made of valid characters but name a directory on every path-like backend;
 # refusing them everywhere keeps the semantics identical across backends.
 _DOT_NAMES: Final = frozenset({".", ".."})
+
+# Keys already found valid. Matching the key regex costs several times a dict lookup, and
+# applications use the same keys again and again; a set lookup on a str (its hash is cached)
+# is nearly free. Only exact ``str`` instances are cached (a subclass could redefine ``==``).
+# Bounded: cleared when full. Hot paths may test membership directly (see KeyValueStore).
+_CACHE_LIMIT: Final = 1 << 15
+BASIC_KEY_CACHE: Final[set[str]] = set()
+"""Keys known to be valid in the basic key space (read-only for callers)."""
+EXTENDED_KEY_CACHE: Final[set[str]] = set()
+"""Keys known to be valid in the extended key space (read-only for callers)."""
 
 
 def is_valid_key(key: object, extended: bool = False) -> bool:
@@ -24,15 +34,24 @@ def is_valid_key(key: object, extended: bool = False) -> bool:
     contain ``/`` and space, but as a path: no leading or trailing ``/``, no empty segment
     (``a//b``) and no ``.`` or ``..`` segment, so no key can name something outside a store.
     """
-    if key.__class__ is not str and not isinstance(key, str):
+    cache = EXTENDED_KEY_CACHE if extended else BASIC_KEY_CACHE
+    if not isinstance(key, str):
         return False
+    if key.__class__ is str and key in cache:
+        return True
     if not extended:
-        return _basic_match(key) is not None and key not in _DOT_NAMES
-    if _extended_match(key) is None:
-        return False
-    if "/" not in key:
-        return key not in _DOT_NAMES
-    return all(segment and segment not in _DOT_NAMES for segment in key.split("/"))
+        valid = _basic_match(key) is not None and key not in _DOT_NAMES
+    elif _extended_match(key) is None:
+        valid = False
+    elif "/" not in key:
+        valid = key not in _DOT_NAMES
+    else:
+        valid = all(segment and segment not in _DOT_NAMES for segment in key.split("/"))
+    if valid and key.__class__ is str:
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        cache.add(key)
+    return valid
 
 
 def check_key(key: object, extended: bool = False) -> None:

@@ -8,6 +8,7 @@ from typing import ClassVar
 from ._constants import NOT_SET
 from ._errors import InvalidValueError
 from ._key_value_store import KeyValueStore, _check_value
+from ._keys import EXTENDED_KEY_CACHE
 from ._streams import FileSource, ReadableBinary, copy_stream
 from ._ttl import TtlArgument, normalize_ttl
 
@@ -114,6 +115,7 @@ class ExtendedKeyspaceMixin(KeyValueStore):
     """Widens the key space: keys may also contain ``/`` and space (the ``h`` URL schemes)."""
 
     extended_keys: ClassVar[bool] = True
+    _valid_key_cache: ClassVar[set[str]] = EXTENDED_KEY_CACHE
 
 
 class UrlKeyValueStore(UrlMixin, KeyValueStore):

@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from typing import IO
 
 from minimalkv import (
+    BASIC_KEY_CACHE,
+    EXTENDED_KEY_CACHE,
     BytesReader,
     CopyMixin,
     ExtendedKeyspaceMixin,
@@ -13,7 +15,6 @@ from minimalkv import (
     KeyMetadata,
     KeyNotFoundError,
     KeyValueStore,
-    is_valid_key,
 )
 
 __all__ = ["DictStore", "HDictStore"]
@@ -33,8 +34,9 @@ class DictStore(CopyMixin, KeyValueStore):
     def __repr__(self) -> str:
         return f"{type(self).__name__}(<{len(self.d)} keys>)"
 
-    # The public hot paths are overridden: a key found in the dict was validated when it was
-    # put, so only a miss pays for validation (see docs/benchmarks.md).
+    # The public hot paths are overridden to save calls: a key found in the dict was validated
+    # when it was put, so only a miss pays for validation; put tests the core's cache of
+    # known-valid keys inline, through a module global (see docs/benchmarks.md).
     def get(self, key: str) -> bytes:
         """Return the value of ``key``; a missing key raises ``KeyError``."""
         try:
@@ -46,8 +48,15 @@ class DictStore(CopyMixin, KeyValueStore):
     def put(self, key: str, data: bytes) -> str:
         """Store ``data`` under ``key``; return ``key``."""
         value: object = data  # callers without a type checker pass anything
-        if not isinstance(value, bytes) or not is_valid_key(key, self.extended_keys):
-            self._check_valid_key(key)
+        if key.__class__ is str and key in BASIC_KEY_CACHE and value.__class__ is bytes:
+            self.d[key] = data
+            return key
+        return self._put_checked(key, data)
+
+    def _put_checked(self, key: str, data: bytes) -> str:
+        value: object = data
+        self._check_valid_key(key)
+        if not isinstance(value, bytes):
             raise InvalidValueError(
                 f"value for key {key!r} must be bytes, not {type(data).__name__}", key=key
             )
@@ -121,3 +130,11 @@ class DictStore(CopyMixin, KeyValueStore):
 
 class HDictStore(ExtendedKeyspaceMixin, DictStore):
     """A :class:`DictStore` whose keys may also contain ``/`` and space (``hmemory://``)."""
+
+    def put(self, key: str, data: bytes) -> str:
+        """Store ``data`` under ``key``; return ``key``."""
+        value: object = data
+        if key.__class__ is str and key in EXTENDED_KEY_CACHE and value.__class__ is bytes:
+            self.d[key] = data
+            return key
+        return self._put_checked(key, data)
