@@ -1,0 +1,148 @@
+"""Benchmark minimalkv against raw baselines, side by side in one process; write docs/benchmarks.md.
+
+Usage (from the repository root)::
+
+    hatch run bench                      # full run, writes docs/benchmarks.md
+    hatch run bench --quick              # smoke run, prints only (unless --output is given)
+    hatch run bench --case fs-put --case fs-get --check
+
+``--check`` makes a missed target exit with status 1. See docs/benchmarks.md for the method.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import random
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: make the tools namespace importable
+    sys.path.insert(0, str(ROOT))
+
+from tools._bench_cases import (  # noqa: E402
+    CASES,
+    Case,
+    MiB,
+    Settings,
+    filesystem_store_class,
+    fs_type,
+)
+from tools._bench_harness import rss_tracking_available, run_paired  # noqa: E402
+from tools._bench_report import Outcome, render_console, render_markdown  # noqa: E402
+
+DEFAULT_OUTPUT = ROOT / "docs" / "benchmarks.md"
+MEMORY_FS = {"tmpfs", "ramfs"}
+
+
+def _default_fast_dir() -> Path:
+    shm = Path("/dev/shm")  # noqa: S108 - only a parent for mkdtemp
+    if shm.is_dir() and fs_type(shm) in MEMORY_FS:
+        return shm
+    return Path(tempfile.gettempdir())
+
+
+def _default_disk_dir() -> Path:
+    for candidate in (Path(tempfile.gettempdir()), ROOT.parent, ROOT):
+        if candidate.is_dir() and fs_type(candidate) not in MEMORY_FS:
+            return candidate
+    return ROOT
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    quick: bool = args.quick
+    rounds: int = args.rounds if args.rounds is not None else (3 if quick else 7)
+    large_mib: int = args.large_mib if args.large_mib is not None else (64 if quick else 1024)
+    return Settings(
+        rounds=rounds,
+        values=1_000 if quick else 10_000,
+        value_size=1024,
+        chunk=250 if quick else 500,
+        listed_keys=2_000 if quick else 10_000,
+        listings_per_round=4 if quick else 20,
+        large_size=large_mib * MiB,
+        large_rounds=min(rounds, 2) if quick else max(5, rounds // 2 + 1),
+        fast_dir=args.fast_dir or _default_fast_dir(),
+        disk_dir=args.disk_dir or _default_disk_dir(),
+    )
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="hatch run bench", description=__doc__.split("\n", 1)[0] if __doc__ else None
+    )
+    names = [case.name for case in CASES]
+    parser.add_argument("--quick", action="store_true", help="few rounds and small sizes")
+    parser.add_argument(
+        "--case",
+        action="append",
+        choices=names,
+        metavar="NAME",
+        help=f"run only this case (repeatable): {', '.join(names)}",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        help=f"markdown file to write (default {DEFAULT_OUTPUT.relative_to(ROOT)}; "
+        "a --quick run writes only when this is given)",
+    )
+    parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument("--rounds", type=int, help="rounds per case (at least 5 for results)")
+    parser.add_argument("--large-mib", type=int, help="size of the large-file cases in MiB")
+    parser.add_argument("--fast-dir", type=Path, help="tmpfs directory for per-call cases")
+    parser.add_argument("--disk-dir", type=Path, help="on-disk directory for large-file cases")
+    parser.add_argument("--seed", type=int, default=2, help="seed of the interleaving order")
+    return parser.parse_args(argv)
+
+
+def _skip_reason(case: Case, settings: Settings) -> str | None:
+    if case.needs_fs and filesystem_store_class() is None:
+        return "`minimalkv.fs.FilesystemStore` is not available"
+    if case.large:
+        free = shutil.disk_usage(settings.disk_dir).free
+        if free < 3 * settings.large_size + 512 * MiB:
+            return f"not enough free space in {settings.disk_dir} ({free // MiB} MiB)"
+        if not rss_tracking_available():
+            return "peak RSS cannot be reset and read here (/proc/self/clear_refs)"
+    return None
+
+
+def main(argv: list[str]) -> int:
+    """Run the selected cases; return the exit status."""
+    args = _parse(argv)
+    settings = _settings(args)
+    selected = [case for case in CASES if args.case is None or case.name in args.case]
+    rng = random.Random(args.seed)
+    outcomes: list[Outcome] = []
+    skipped: list[tuple[Case, str]] = []
+    for case in selected:
+        reason = _skip_reason(case, settings)
+        if reason is not None:
+            print(f"{case.name}: skipped, {reason}", file=sys.stderr)
+            skipped.append((case, reason))
+            continue
+        print(f"{case.name}: running", file=sys.stderr, flush=True)
+        rounds = settings.large_rounds if case.large else settings.rounds
+        with contextlib.ExitStack() as stack:
+            paired = case.build(settings, stack)
+            measurement = run_paired(paired, rounds, rng)
+        outcomes.append(Outcome(case, measurement))
+    print(render_console(outcomes, settings))
+    output: Path | None = args.output
+    if output is None and not args.quick:
+        output = DEFAULT_OUTPUT
+    if output is not None:
+        command = " ".join(["hatch run bench", *argv])
+        output.write_text(render_markdown(outcomes, skipped, settings, command, args.quick))
+        print(f"wrote {output}", file=sys.stderr)
+    missed = [o.case.name for o in outcomes if not o.passed]
+    if missed:
+        print(f"targets missed: {', '.join(missed)}", file=sys.stderr)
+    return 1 if args.check and missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
