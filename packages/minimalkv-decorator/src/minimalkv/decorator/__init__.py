@@ -1,1 +1,29 @@
-"""placeholder."""
+"""Store decorators: stores that wrap another store and change one thing about it.
+
+- :class:`PrefixDecorator` keeps every key under a prefix (a namespace in a shared store);
+- :class:`URLEncodeKeysDecorator` accepts any text key and stores it percent-encoded;
+- :class:`ReadOnlyDecorator` lets reads through and refuses every write;
+- :class:`StoreDecorator` is their base: it forwards every call and capability.
+
+In store URLs they are ``prefix(text)``, ``urlencode`` and ``readonly``:
+``memory+readonly://`` or ``memory://#wrap:urlencode+readonly``.
+"""
+
+from ._errors import UnsupportedCapabilityError
+from ._prefix import PrefixDecorator
+from ._protocols import TtlWritableStore
+from ._readonly import ReadOnlyDecorator
+from ._store_decorator import StoreDecorator, WrappedStore
+from ._urlencode import URLEncodeKeysDecorator, decode_key, encode_key
+
+__all__ = [
+    "PrefixDecorator",
+    "ReadOnlyDecorator",
+    "StoreDecorator",
+    "TtlWritableStore",
+    "URLEncodeKeysDecorator",
+    "UnsupportedCapabilityError",
+    "WrappedStore",
+    "decode_key",
+    "encode_key",
+]
