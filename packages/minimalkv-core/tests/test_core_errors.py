@@ -106,5 +106,6 @@ def test_hierarchy_is_drawn_in_the_module_docstring() -> None:
     import minimalkv._errors as errors_module
 
     doc = errors_module.__doc__ or ""
-    for cls in [MinimalKVError, *ALL_ERRORS]:
+    everything: list[type[MinimalKVError]] = [MinimalKVError, *ALL_ERRORS]
+    for cls in everything:
         assert cls.__name__ in doc

@@ -6,7 +6,7 @@ import io
 import math
 import pathlib
 from collections.abc import Iterator
-from typing import IO, ClassVar
+from typing import IO
 
 import pytest
 
@@ -199,11 +199,9 @@ class TtlStore(TimeToLiveMixin, KeyValueStore):
 class TtlFileStore(TtlStore):
     """Overrides _put_file too, to see what put_file passes on."""
 
-    file_calls: ClassVar[list[tuple[str, float | None]]]
-
     def __init__(self) -> None:
         super().__init__()
-        self.file_calls = []
+        self.file_calls: list[tuple[str, float | None]] = []
 
     def _put_file(self, key: str, file: ReadableBinary, ttl_secs: float | None = None) -> str:
         self.file_calls.append((key, ttl_secs))
@@ -313,7 +311,7 @@ def test_put_file_passes_the_ttl_for_a_path(
     store = TtlFileStore()
     source = tmp_path / "source.bin"
     source.write_bytes(b"from a path")
-    assert store.put_file("a", as_type(source), 2.5) == "a"  # type: ignore[arg-type]
+    assert store.put_file("a", as_type(source), 2.5) == "a"
     assert store.file_calls == [("a", 2.5)]
     assert store.ttls == {"a": 2.5}
     assert store.data == {"a": b"from a path"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import os
 import pathlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO
 
 import pytest
@@ -144,7 +144,7 @@ def test_put_str_value_message_suggests_encoding(store: MinimalStore) -> None:
 def test_every_method_validates_the_key(store: MinimalStore, key: str, tmp_path: Path) -> None:
     store.put("good", b"v")
     target = tmp_path / "target"
-    calls = [
+    calls: list[Callable[[], object]] = [
         lambda: store.get(key),
         lambda: store.put(key, b"v"),
         lambda: store.put_file(key, io.BytesIO(b"v")),
@@ -204,7 +204,7 @@ def test_put_file_from_a_path_keeps_the_file(
 ) -> None:
     source = tmp_path / "source.bin"
     source.write_bytes(b"content of the file" * 3)
-    assert store.put_file("key", as_type(source)) == "key"  # type: ignore[arg-type]
+    assert store.put_file("key", as_type(source)) == "key"
     assert store.get("key") == b"content of the file" * 3
     assert source.read_bytes() == b"content of the file" * 3
 
@@ -254,10 +254,10 @@ def test_get_file_to_a_path(
 ) -> None:
     store.put("key", b"the value")
     target = tmp_path / "out.bin"
-    assert store.get_file("key", as_type(target)) == "key"  # type: ignore[arg-type]
+    assert store.get_file("key", as_type(target)) == "key"
     assert target.read_bytes() == b"the value"
     store.put("key", b"new")
-    store.get_file("key", as_type(target))  # type: ignore[arg-type]
+    store.get_file("key", as_type(target))
     assert target.read_bytes() == b"new"
     assert sorted(os.listdir(tmp_path)) == ["out.bin"]
 
