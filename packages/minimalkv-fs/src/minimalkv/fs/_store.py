@@ -1,0 +1,609 @@
+"""FilesystemStore: one file per key under a root directory, every write atomic."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import errno
+import io
+import os
+import stat
+import urllib.parse
+from collections.abc import Callable, Iterator
+from typing import IO, ClassVar, Final
+
+from minimalkv import (
+    CopyMixin,
+    ExtendedKeyspaceMixin,
+    InvalidArgumentError,
+    InvalidKeyError,
+    InvalidValueError,
+    KeyMetadata,
+    KeyNotFoundError,
+    KeyValueStore,
+    MinimalKVError,
+    ReadableBinary,
+    StoreError,
+    UrlMixin,
+    WritableBinary,
+    check_key,
+    copy_stream,
+)
+
+from ._copy import copy_fd, write_all
+from ._errors import Operation, translate_os_error
+from ._temp import TEMP_MARKER, next_temp_name
+
+__all__ = ["FilesystemStore", "HFilesystemStore"]
+
+_CLOEXEC: Final = getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+_READ_FLAGS: Final = os.O_RDONLY | _CLOEXEC
+_WRITE_FLAGS: Final = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _CLOEXEC
+# New files get 0o666 minus the process umask, like any file a program creates (the umask is
+# applied by the kernel: it is never read, which would mean changing it).
+_NEW_FILE_MODE: Final = 0o666
+# The first read of a value asks for this much: a value shorter than that is read by one call
+# (a short read of a regular file means end of file); a longer one is read again at its size.
+_FIRST_READ: Final = 16 * 1024
+# How often a write retries when its directory vanishes (a concurrent delete removing the
+# emptied directory) or a temporary name is taken.
+_CREATE_ATTEMPTS: Final = 16
+_DOT_NAMES: Final = frozenset({"", ".", ".."})
+# Keys that passed both the core rules and the path check below; bounded like core's cache.
+_KNOWN_KEY_LIMIT: Final = 1 << 15
+_KNOWN_BASIC: Final[set[str]] = set()
+_KNOWN_EXTENDED: Final[set[str]] = set()
+# File objects whose descriptor can be handed to the kernel's copy.
+_BUFFERED: Final = (io.BufferedReader, io.BufferedWriter, io.BufferedRandom)
+
+
+class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
+    """Stores each value in a file: key ``k`` is the file ``root/k``.
+
+    Every write (``put``, ``put_file``, ``copy``) goes to a temporary file in the key's
+    directory and is renamed over the key (``os.replace``): a reader sees the old value or the
+    new one, never part of one, and a failure or a crash leaves no key half written. Temporary
+    names contain ``;``, which no key may contain, and are never listed.
+
+    ``root`` is made absolute once, here; it is created (with any directory a key needs) when
+    a value is written. ``perm`` (e.g. ``0o640``) is applied to every file written; without it
+    the process umask decides, as for any new file. ``fsync=True`` flushes each value and its
+    directory to the disk before a write returns (durable across power loss, much slower).
+
+    ``put_file`` with a path *copies* the file (through the kernel where it can); the caller's
+    file is never moved or changed. See the package README for the whole contract.
+    """
+
+    # Both derived from extended_keys by __init_subclass__, so that any subclass that mixes in
+    # ExtendedKeyspaceMixin gets nested directories and the right cache.
+    _nested: ClassVar[bool] = False
+    _known_keys: ClassVar[set[str]] = _KNOWN_BASIC
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._nested = bool(cls.extended_keys)
+        cls._known_keys = _KNOWN_EXTENDED if cls._nested else _KNOWN_BASIC
+
+    def __init__(
+        self, root: str | os.PathLike[str], perm: int | None = None, *, fsync: bool = False
+    ) -> None:
+        raw_root: object = root
+        if isinstance(raw_root, bytes) or not isinstance(raw_root, (str, os.PathLike)):
+            raise InvalidArgumentError(
+                f"root must be a str or os.PathLike path, not {type(raw_root).__name__}"
+            )
+        raw_perm: object = perm
+        if raw_perm is not None and (
+            isinstance(raw_perm, bool)
+            or not isinstance(raw_perm, int)
+            or not 0 <= raw_perm <= 0o7777
+        ):
+            raise InvalidArgumentError(f"perm must be an int mode such as 0o640, got {perm!r}")
+        self.root: str = os.path.abspath(os.fspath(root))
+        """The absolute path of the store's directory (resolved once, at construction)."""
+        self.perm: int | None = perm
+        """Mode applied to every file written, or None for the umask default."""
+        self.fsync: bool = bool(fsync)
+        """Whether each write is flushed to the disk before it returns."""
+        # root + separator, to which a key is appended: "/" stays "/", "/srv" becomes "/srv/".
+        self._prefix = os.path.join(self.root, "")
+
+    def __repr__(self) -> str:
+        extra = f", perm={self.perm:#o}" if self.perm is not None else ""
+        extra += ", fsync=True" if self.fsync else ""
+        return f"{type(self).__name__}({self.root!r}{extra})"
+
+    # ----------------------------------------------------------------- hot public paths
+    # Overridden only to skip a call level: a key seen before is known valid (a set lookup).
+    def get(self, key: str) -> bytes:
+        """Return the value stored under ``key``; a missing key raises ``KeyError``."""
+        if key.__class__ is not str or key not in self._known_keys:
+            self._check_valid_key(key)
+        return self._get(key)
+
+    def put(self, key: str, data: bytes) -> str:
+        """Store ``data`` under ``key`` atomically (replacing any value) and return ``key``."""
+        if key.__class__ is not str or key not in self._known_keys:
+            self._check_valid_key(key)
+        value: object = data
+        if not isinstance(value, bytes):
+            raise InvalidValueError(
+                f"value for key {key!r} must be bytes, not {type(value).__name__}", key=key
+            )
+        return self._put(key, data)
+
+    def __contains__(self, key: str) -> bool:
+        """Return whether ``key`` exists (directories are never keys)."""
+        if key.__class__ is not str or key not in self._known_keys:
+            self._check_valid_key(key)
+        return self._has_key(key)
+
+    def keys(self, prefix: str = "") -> list[str]:
+        """Return a list of the keys that start with ``prefix``."""
+        if self._nested:
+            return list(self.iter_keys(prefix))
+        _check_prefix(prefix)
+        try:
+            with os.scandir(self.root) as entries:
+                return [
+                    name
+                    for entry in entries
+                    if (name := entry.name).startswith(prefix)
+                    and TEMP_MARKER not in name
+                    and entry.is_file()
+                ]
+        except FileNotFoundError:
+            return []
+        except OSError as exc:
+            raise self._error(exc, None, Operation.LIST) from exc
+
+    def iter_keys(self, prefix: str = "") -> Iterator[str]:
+        """Iterate over the keys that start with ``prefix``, streaming from ``os.scandir``.
+
+        Nothing is collected first: keys are yielded as directory entries are read (a key
+        written or deleted during the iteration may or may not be seen). Directories and
+        temporary files are never keys.
+        """
+        _check_prefix(prefix)
+        if self._nested:
+            return self._iter_tree(prefix)
+        return self._iter_flat(prefix)
+
+    # ----------------------------------------------------------------- key and path checks
+    def _check_valid_key(self, key: str) -> None:
+        """Check ``key`` with the core rules, then check that its path stays under the root."""
+        known = self._known_keys
+        if key.__class__ is str and key in known:
+            return
+        check_key(key, self.extended_keys)
+        if not _stays_under_root(key):
+            # Unreachable while the core rules hold; kept as a second line of defence.
+            raise InvalidKeyError(
+                f"invalid key {key!r}: its path would leave the store's directory {self.root!r}",
+                key=key,
+            )
+        if key.__class__ is str:
+            if len(known) >= _KNOWN_KEY_LIMIT:
+                known.clear()
+            known.add(key)
+
+    def _error(self, exc: OSError, key: str | None, operation: Operation) -> MinimalKVError:
+        return translate_os_error(exc, key=key, root=self.root, operation=operation)
+
+    # ----------------------------------------------------------------- reading
+    def _get(self, key: str) -> bytes:
+        try:
+            fd = os.open(self._prefix + key, _READ_FLAGS)
+        except OSError as exc:
+            raise self._error(exc, key, Operation.READ) from exc
+        try:
+            data = os.read(fd, _FIRST_READ)
+            if len(data) == _FIRST_READ:
+                data = _read_whole(fd)
+        except OSError as exc:  # EISDIR: the key names a directory of other keys
+            raise self._error(exc, key, Operation.READ) from exc
+        finally:
+            os.close(fd)
+        return data
+
+    def _open(self, key: str) -> IO[bytes]:
+        # A plain buffered file keeps the open() contract: seek returns the position, a
+        # negative position raises OSError (EINVAL), any call after close raises ValueError.
+        try:
+            return open(self._prefix + key, "rb")
+        except OSError as exc:
+            raise self._error(exc, key, Operation.READ) from exc
+
+    def _has_key(self, key: str) -> bool:
+        try:
+            mode = os.stat(self._prefix + key).st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            return False
+        except OSError as exc:
+            raise self._error(exc, key, Operation.READ) from exc
+        return stat.S_ISREG(mode)
+
+    def _metadata(self, key: str) -> KeyMetadata:
+        try:
+            info = os.stat(self._prefix + key)
+        except OSError as exc:
+            raise self._error(exc, key, Operation.READ) from exc
+        if not stat.S_ISREG(info.st_mode):
+            raise KeyNotFoundError(f"key {key!r} not found in {self._where()}", key=key)
+        return KeyMetadata(
+            key=key,
+            size=info.st_size,
+            # A cheap tag, not a content hash: every write creates a new file (inode), so the
+            # tag changes with each write; equal content written twice gets different tags.
+            etag=f"{info.st_ino:x}-{info.st_mtime_ns:x}-{info.st_size:x}",
+            last_modified=datetime.datetime.fromtimestamp(
+                info.st_mtime_ns / 1e9, tz=datetime.timezone.utc
+            ),
+        )
+
+    def _get_file(self, key: str, file: WritableBinary) -> None:
+        source, size = self._open_regular(key)
+        try:
+            target = _regular_fd(file, writable=True)
+            if target is None:
+                while chunk := os.read(source, 1024 * 1024):
+                    file.write(chunk)
+                return
+            assert isinstance(file, (io.FileIO, *_BUFFERED))
+            file.flush()
+            copy_fd(source, target, 0, size)
+            # The descriptor moved underneath the file object: tell it where it now is.
+            file.seek(os.lseek(target, 0, os.SEEK_CUR))
+        finally:
+            os.close(source)
+
+    def _get_filename(self, key: str, filename: str) -> None:
+        # The value is opened first: a missing key raises before the target is touched.
+        source, size = self._open_regular(key)
+        try:
+            # Errors about the caller's target are the caller's OSErrors, left as they are.
+            directory = os.path.dirname(filename) or "."
+            tmp, target = _create_exclusive(directory)
+            try:
+                try:
+                    copy_fd(source, target, 0, size)
+                finally:
+                    os.close(target)
+                os.replace(tmp, filename)
+            except BaseException:
+                _discard(tmp)
+                raise
+        finally:
+            os.close(source)
+
+    def _open_regular(self, key: str) -> tuple[int, int]:
+        """Open the value of ``key`` as a descriptor; return it and the value's size."""
+        try:
+            fd = os.open(self._prefix + key, _READ_FLAGS)
+        except OSError as exc:
+            raise self._error(exc, key, Operation.READ) from exc
+        try:
+            info = os.fstat(fd)
+        except OSError as exc:
+            os.close(fd)
+            raise self._error(exc, key, Operation.READ) from exc
+        if not stat.S_ISREG(info.st_mode):
+            os.close(fd)
+            raise KeyNotFoundError(f"key {key!r} not found in {self._where()}", key=key)
+        return fd, info.st_size
+
+    # ----------------------------------------------------------------- writing
+    def _put(self, key: str, data: bytes) -> str:
+        tmp, fd = self._create_temp(key)
+        try:
+            try:
+                written = os.write(fd, data)
+                if written != len(data):  # a full disk or a signal: finish or fail loudly
+                    write_all(fd, memoryview(data)[written:])
+                if self.perm is not None:
+                    os.fchmod(fd, self.perm)
+                if self.fsync:
+                    os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(tmp, self._prefix + key)
+        except BaseException as exc:
+            _discard(tmp)
+            if isinstance(exc, OSError) and not isinstance(exc, MinimalKVError):
+                raise self._error(exc, key, Operation.WRITE) from exc
+            raise
+        if self.fsync:
+            self._sync_directory(key)
+        return key
+
+    def _put_file(self, key: str, file: ReadableBinary) -> str:
+        source = _regular_fd(file, writable=False)
+        if source is None:
+            return self._write(
+                key, lambda out: copy_stream(file, lambda chunk: write_all(out, chunk))
+            )
+        assert isinstance(file, (io.FileIO, *_BUFFERED))
+        # Copy from the file object's position on; the kernel reads at explicit offsets, so
+        # the descriptor's position is untouched and the object is moved to the end after.
+        position = file.tell()
+        size = os.fstat(source).st_size - position
+        copied = 0
+
+        def fill(out: int) -> None:
+            nonlocal copied
+            copied = copy_fd(source, out, position, size)
+
+        self._write(key, fill)
+        file.seek(position + copied)
+        return key
+
+    def _put_filename(self, key: str, filename: str) -> str:
+        # Copied, never moved or modified: the kernel copies it (reflink where possible).
+        source = os.open(filename, _READ_FLAGS)  # the caller's errors stay the caller's
+        try:
+            mode = os.fstat(source)
+            if stat.S_ISDIR(mode.st_mode):
+                raise IsADirectoryError(21, "put_file needs a file, not a directory", filename)
+            if stat.S_ISREG(mode.st_mode):
+                return self._write(key, lambda out: copy_fd(source, out, 0, mode.st_size))
+            with open(source, "rb", closefd=False) as stream:  # a FIFO, a device...
+                return self._write(
+                    key, lambda out: copy_stream(stream, lambda chunk: write_all(out, chunk))
+                )
+        finally:
+            os.close(source)
+
+    def _copy(self, source: str, dest: str) -> str:
+        fd, size = self._open_regular(source)
+        try:
+            return self._write(dest, lambda out: copy_fd(fd, out, 0, size))
+        finally:
+            os.close(fd)
+
+    def _move(self, source: str, dest: str) -> str:
+        source_path = self._prefix + source
+        try:
+            mode = os.stat(source_path).st_mode
+        except OSError as exc:
+            raise self._error(exc, source, Operation.READ) from exc
+        if not stat.S_ISREG(mode):  # a directory of keys must never be moved
+            raise KeyNotFoundError(f"key {source!r} not found in {self._where()}", key=source)
+        if source == dest:
+            return dest
+        dest_path = self._prefix + dest
+        for _ in range(_CREATE_ATTEMPTS):
+            try:
+                os.replace(source_path, dest_path)  # atomic, same filesystem
+                break
+            except FileNotFoundError as exc:
+                if not os.path.lexists(source_path):
+                    raise self._error(exc, source, Operation.READ) from exc
+                self._make_directories(_directory_prefix(self._prefix, dest), dest)
+            except OSError as exc:
+                if exc.errno == errno.EXDEV:  # the root spans filesystems: copy instead
+                    self._copy(source, dest)
+                    self._delete(source)
+                    return dest
+                raise self._error(exc, dest, Operation.WRITE) from exc
+        else:
+            raise StoreError(f"could not move key {source!r} to {dest!r} in {self._where()}")
+        if "/" in source:
+            self._prune_directories(source)
+        if self.fsync:
+            self._sync_directory(dest)
+        return dest
+
+    def _write(self, key: str, fill: Callable[[int], object]) -> str:
+        """Write ``key`` atomically: ``fill`` writes the value into a temporary descriptor."""
+        tmp, fd = self._create_temp(key)
+        try:
+            try:
+                try:
+                    fill(fd)
+                except OSError as exc:
+                    if isinstance(exc, MinimalKVError):
+                        raise
+                    raise self._error(exc, key, Operation.FILL) from exc
+                if self.perm is not None:
+                    os.fchmod(fd, self.perm)
+                if self.fsync:
+                    os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(tmp, self._prefix + key)
+        except BaseException as exc:
+            _discard(tmp)
+            if isinstance(exc, OSError) and not isinstance(exc, MinimalKVError):
+                raise self._error(exc, key, Operation.WRITE) from exc
+            raise
+        if self.fsync:
+            self._sync_directory(key)
+        return key
+
+    def _create_temp(self, key: str) -> tuple[str, int]:
+        """Create an empty temporary file next to ``key``'s path; return its path and fd."""
+        directory = _directory_prefix(self._prefix, key)
+        for _ in range(_CREATE_ATTEMPTS):
+            tmp = directory + next_temp_name()
+            try:
+                return tmp, os.open(tmp, _WRITE_FLAGS, _NEW_FILE_MODE)
+            except FileExistsError:
+                continue  # a stale temporary file of a crashed process with our pid
+            except FileNotFoundError:
+                # The key's directory (or the root) does not exist (yet, or any more: a
+                # concurrent delete may remove it again before the next attempt).
+                self._make_directories(directory, key)
+            except OSError as exc:
+                raise self._error(exc, key, Operation.WRITE) from exc
+        raise StoreError(
+            f"could not create a temporary file for key {key!r} in {self._where()} "
+            f"after {_CREATE_ATTEMPTS} attempts",
+            key=key,
+        )
+
+    def _make_directories(self, directory: str, key: str) -> None:
+        try:
+            os.makedirs(directory, exist_ok=True)
+        except OSError as exc:  # EEXIST / ENOTDIR: a leading part of the key is a file
+            raise self._error(exc, key, Operation.WRITE) from exc
+
+    def _sync_directory(self, key: str) -> None:
+        fd = os.open(_directory_prefix(self._prefix, key), _READ_FLAGS)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    # ----------------------------------------------------------------- deleting
+    def _delete(self, key: str) -> None:
+        try:
+            os.unlink(self._prefix + key)
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            return  # missing, or a directory of other keys: either way not a key
+        except PermissionError as exc:
+            if os.path.isdir(self._prefix + key):  # some systems say EPERM for directories
+                return
+            raise self._error(exc, key, Operation.DELETE) from exc
+        except OSError as exc:
+            raise self._error(exc, key, Operation.DELETE) from exc
+        if "/" in key:
+            self._prune_directories(key)
+
+    def _prune_directories(self, key: str) -> None:
+        """Remove the directories of ``key`` that are now empty, up to (not including) root."""
+        parts = key.split("/")[:-1]
+        while parts:
+            try:
+                os.rmdir(self._prefix + "/".join(parts))
+            except OSError:
+                return  # not empty (or gone): every directory above is not empty either
+            parts.pop()
+
+    # ----------------------------------------------------------------- listing
+    def _iter_flat(self, prefix: str) -> Iterator[str]:
+        try:
+            entries = os.scandir(self.root)
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise self._error(exc, None, Operation.LIST) from exc
+        try:
+            with entries:
+                for entry in entries:
+                    name = entry.name
+                    if name.startswith(prefix) and TEMP_MARKER not in name and entry.is_file():
+                        yield name
+        except OSError as exc:
+            raise self._error(exc, None, Operation.LIST) from exc
+
+    def _iter_tree(self, prefix: str) -> Iterator[str]:
+        # Depth-first with an explicit stack of pending directories: one directory is open at
+        # a time, and only directories that can hold keys with ``prefix`` are entered.
+        pending: list[tuple[str, str]] = [(self.root, "")]
+        while pending:
+            directory, base = pending.pop()
+            try:
+                entries = os.scandir(directory)
+            except (FileNotFoundError, NotADirectoryError):
+                continue  # removed since it was seen
+            except OSError as exc:
+                raise self._error(exc, None, Operation.LIST) from exc
+            try:
+                with entries:
+                    for entry in entries:
+                        name = entry.name
+                        if TEMP_MARKER in name:
+                            continue
+                        key = base + name
+                        if entry.is_dir(follow_symlinks=False):
+                            below = key + "/"
+                            if below.startswith(prefix) or prefix.startswith(below):
+                                pending.append((entry.path, below))
+                        elif key.startswith(prefix) and entry.is_file():
+                            yield key
+            except OSError as exc:
+                raise self._error(exc, None, Operation.LIST) from exc
+
+    # ----------------------------------------------------------------- URLs
+    def _url_for(self, key: str) -> str:
+        """Return ``file://`` and the quoted absolute path of the key's file."""
+        return "file://" + urllib.parse.quote(self._prefix + key)
+
+    def _where(self) -> str:
+        return f"filesystem store at {self.root!r}"
+
+
+class HFilesystemStore(ExtendedKeyspaceMixin, FilesystemStore):
+    """A :class:`FilesystemStore` whose keys may contain ``/`` and space (``hfs://``).
+
+    ``a/b`` is the file ``root/a/b``: directories are created on write and removed when a
+    delete empties them. A key cannot be both a file and a directory: while ``a/b`` exists,
+    writing ``a`` raises :class:`~minimalkv.fs.KeyConflictError`, and the other way round.
+    """
+
+
+def _check_prefix(prefix: object) -> None:
+    if not isinstance(prefix, str):
+        raise InvalidArgumentError(f"prefix must be a str, got {type(prefix).__name__}")
+
+
+def _stays_under_root(key: str) -> bool:
+    """Return whether the path of ``key`` is a plain relative path inside the root."""
+    if os.path.isabs(key):
+        return False
+    if "/" not in key and os.sep == "/":
+        return key not in _DOT_NAMES
+    return not any(part in _DOT_NAMES for part in key.replace(os.sep, "/").split("/"))
+
+
+def _directory_prefix(root_prefix: str, key: str) -> str:
+    """Return the directory of ``key``'s file, ending in a separator."""
+    return root_prefix + key[: key.rfind("/") + 1]
+
+
+def _read_whole(fd: int) -> bytes:
+    """Read a value larger than the first read from its start, sized by ``fstat``."""
+    size = os.fstat(fd).st_size
+    chunks: list[bytes] = []
+    position = 0
+    while True:
+        # Asking for one byte more than the size lets a short read prove the end of the file.
+        chunk = os.pread(fd, max(size + 1 - position, _FIRST_READ), position)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        position += len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def _regular_fd(file: object, *, writable: bool) -> int | None:
+    """Return the descriptor of ``file`` if it is a binary file object on a regular file."""
+    if isinstance(file, _BUFFERED):
+        if not isinstance(file.raw, io.FileIO):
+            return None
+    elif not isinstance(file, io.FileIO):
+        return None
+    try:
+        usable = file.writable() if writable else file.readable()
+        if not usable:
+            return None
+        fd = file.fileno()
+        mode = os.fstat(fd).st_mode
+    except (OSError, ValueError):
+        return None
+    return fd if stat.S_ISREG(mode) else None
+
+
+def _create_exclusive(directory: str) -> tuple[str, int]:
+    for _ in range(_CREATE_ATTEMPTS):
+        tmp = os.path.join(directory, next_temp_name())
+        try:
+            return tmp, os.open(tmp, _WRITE_FLAGS, _NEW_FILE_MODE)
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"could not create a temporary file in {directory!r}")
+
+
+def _discard(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
