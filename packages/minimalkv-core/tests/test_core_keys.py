@@ -19,7 +19,6 @@ from minimalkv import (
     is_valid_key,
 )
 from minimalkv._constants import KEY_PUNCTUATION
-from minimalkv._constants import KEY_PUNCTUATION
 
 # The oracle: written from the original's documentation, independent of the implementation.
 PUNCTUATION = "!\"#$%&'()+,-.<=>?@[\\]^_`{}~"

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from typing import IO
 
 import pytest
-
 from minimalkv import (
     FOREVER,
     NOT_SET,

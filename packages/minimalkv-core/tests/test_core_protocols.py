@@ -7,7 +7,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import IO
 
 import pytest
-
 from minimalkv import (
     BlobStore,
     BytesReader,
@@ -188,7 +187,7 @@ def test_capabilities_record_is_frozen() -> None:
     record = StoreCapabilities()
     with pytest.raises(AttributeError):
         record.copy = True  # type: ignore[misc]
-    assert not (record.copy or record.url or record.ttl or record.extended_keys)
+    assert (record.copy, record.url, record.ttl, record.extended_keys) == (False,) * 4
 
 
 def test_conforming_store_round_trip_through_the_protocol() -> None:

@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterator
 from typing import IO
 
 import pytest
-
 from minimalkv import (
     PORTABLE_KEY_LENGTH,
     BytesReader,

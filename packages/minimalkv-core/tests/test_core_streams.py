@@ -11,7 +11,6 @@ from typing import IO
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
 from minimalkv import (
     CHUNK_SIZE,
     BytesReader,
@@ -169,7 +168,8 @@ def test_copy_stream_reads_in_chunks_of_chunk_size() -> None:
             return super().read(size)
 
     copy_stream(Recorder(b"x" * 10), lambda chunk: None)
-    assert sizes and all(size == CHUNK_SIZE for size in sizes)
+    assert sizes
+    assert all(size == CHUNK_SIZE for size in sizes)
     assert CHUNK_SIZE == 1024 * 1024
 
 

@@ -7,12 +7,10 @@ users' code relies on, and each assignment checks that a store satisfies a proto
 from __future__ import annotations
 
 import io
-import re
 import pathlib
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import IO
-
-from typing_extensions import assert_type
 
 import minimalkv
 from minimalkv import (
@@ -40,6 +38,7 @@ from minimalkv._key_value_store import UrlKeyValueStore as SeedPathUrlKeyValueSt
 from minimalkv.contrib import ExtendedKeyspaceMixin
 from minimalkv.memory import DictStore
 from minimalkv.mixin import TimeToLiveMixin as SeedPathTimeToLiveMixin
+from typing_extensions import assert_type
 
 
 class StructuralStore:
@@ -184,7 +183,7 @@ def check_all() -> None:
     assert_type(DictStore().get_file("a", "out"), str)
     assert_type(BytesReader(b"").seek(0), int)
     regexp: str = minimalkv.VALID_KEY_REGEXP
-    assert_type(minimalkv.VALID_KEY_RE.match(regexp), "re.Match[str] | None")
+    assert_type(minimalkv.VALID_KEY_RE.match(regexp), re.Match[str] | None)
     assert_type(minimalkv.is_valid_key("k"), bool)
     with DictStore() as entered:
         assert_type(entered, DictStore)
