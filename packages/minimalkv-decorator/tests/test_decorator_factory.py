@@ -1,0 +1,130 @@
+"""The entry points and the store URLs that build decorator stacks."""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+
+import minimalkv
+import pytest
+from minimalkv import (
+    DECORATOR_GROUP,
+    ConfigurationError,
+    KeyValueStore,
+    ReadOnlyError,
+    UnknownStoreError,
+    decorate_store,
+    get_store,
+    get_store_from_url,
+)
+from minimalkv.decorator import (
+    PrefixDecorator,
+    ReadOnlyDecorator,
+    URLEncodeKeysDecorator,
+    _registry,
+)
+from minimalkv.memory import DictStore, HDictStore
+
+
+def _layers(store: KeyValueStore) -> list[str]:
+    """Name the stack from the outside in."""
+    names = [type(store).__name__]
+    while hasattr(type(store), "store"):
+        store = store.store  # type: ignore[attr-defined]
+        names.append(type(store).__name__)
+    return names
+
+
+def test_the_entry_points_name_the_registry() -> None:
+    points = {point.name: point for point in entry_points(group=DECORATOR_GROUP)}
+    assert points["readonly"].load() is _registry.readonly
+    assert points["urlencode"].load() is _registry.urlencode
+    assert points["prefix"].load() is _registry.prefix
+
+
+def test_old_form_applies_right_to_left() -> None:
+    store = get_store_from_url("memory+urlencode+readonly://")
+    assert _layers(store) == ["URLEncodeKeysDecorator", "ReadOnlyDecorator", "DictStore"]
+    assert _layers(get_store("memory+readonly+urlencode")) == [
+        "ReadOnlyDecorator",
+        "URLEncodeKeysDecorator",
+        "DictStore",
+    ]
+
+
+def test_wrap_form_applies_left_to_right() -> None:
+    store = get_store_from_url("memory://#wrap:readonly+urlencode")
+    assert _layers(store) == ["URLEncodeKeysDecorator", "ReadOnlyDecorator", "DictStore"]
+    assert _layers(get_store("memory", wrap="urlencode+readonly")) == [
+        "ReadOnlyDecorator",
+        "URLEncodeKeysDecorator",
+        "DictStore",
+    ]
+
+
+def test_single_wrappers() -> None:
+    for url in ("memory+readonly://", "memory://#wrap:readonly"):
+        store = get_store_from_url(url)
+        assert isinstance(store, ReadOnlyDecorator)
+        with pytest.raises(ReadOnlyError):
+            store.put("k", b"")
+    assert isinstance(get_store_from_url("memory+urlencode://"), URLEncodeKeysDecorator)
+
+
+def test_a_readonly_store_over_a_passed_dict() -> None:
+    store = get_store("memory", d={"k": b"v"}, wrap="readonly")
+    assert store.get("k") == b"v"
+    with pytest.raises(ReadOnlyError):
+        store.delete("k")
+
+
+def test_prefix_in_urls() -> None:
+    store = get_store_from_url("hmemory://#wrap:prefix(t1/)")
+    assert isinstance(store, PrefixDecorator)
+    assert store.prefix == "t1/"
+    assert isinstance(store.store, HDictStore)
+    store.put("a/b", b"")
+    assert store.store.d == {"t1/a/b": b""}
+    stacked = get_store_from_url("memory://#wrap:prefix(t1_)+urlencode")
+    assert _layers(stacked) == ["URLEncodeKeysDecorator", "PrefixDecorator", "DictStore"]
+    stacked.put("a b", b"")
+    assert _layers(get_store("memory+readonly+prefix(x_)")) == [
+        "ReadOnlyDecorator",
+        "PrefixDecorator",
+        "DictStore",
+    ]
+
+
+def test_both_forms_at_once_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match="one of the two forms"):
+        get_store_from_url("memory+readonly://#wrap:urlencode")
+
+
+@pytest.mark.parametrize("spec", ["nosuchdecorator", "readonlyx"])
+def test_unknown_decorators_are_named(spec: str) -> None:
+    with pytest.raises(UnknownStoreError, match=spec):
+        get_store_from_url(f"memory://#wrap:{spec}")
+    with pytest.raises(UnknownStoreError, match=spec):
+        get_store(f"memory+{spec}")
+
+
+@pytest.mark.parametrize(
+    ("spec", "match"),
+    [
+        ("readonly(x)", "takes no argument"),
+        ("urlencode()", "takes no argument"),
+        ("prefix", "needs the prefix"),
+        ("prefix()", "needs the prefix"),
+        ("prefix(a b)", "cannot start a key"),
+    ],
+)
+def test_bad_decorator_arguments(spec: str, match: str) -> None:
+    with pytest.raises(ConfigurationError, match=match):
+        decorate_store(DictStore(), spec)
+
+
+def test_the_registry_functions_are_decorator_factories() -> None:
+    factory: minimalkv.DecoratorFactory = _registry.prefix
+    store = factory(DictStore(), "p_")
+    assert isinstance(store, PrefixDecorator)
+    assert isinstance(_registry.urlencode(DictStore(), None), URLEncodeKeysDecorator)
+    assert isinstance(_registry.readonly(DictStore(), None), ReadOnlyDecorator)

@@ -1,0 +1,132 @@
+"""ReadOnlyDecorator: every read works, every write is refused before it reaches the store."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from minimalkv import KeyMetadata, KeyNotFoundError, MinimalKVError, ReadOnlyError, UrlMixin
+from minimalkv.decorator import ReadOnlyDecorator
+from minimalkv.memory import DictStore, HDictStore
+
+
+class Recording(UrlMixin, HDictStore):
+    """Records every hook call, to prove a refused write never reaches the store."""
+
+    def __init__(self) -> None:
+        super().__init__({"a": b"1", "dir/b": b"2", "dir/c": b"3"})
+        self.writes: list[str] = []
+
+    def _url_for(self, key: str) -> str:
+        return "memory://" + key
+
+    def put(self, key: str, data: bytes) -> str:
+        self.writes.append("put")
+        return super().put(key, data)
+
+    def _put(self, key: str, data: bytes) -> str:
+        self.writes.append("_put")
+        return super()._put(key, data)
+
+    def _put_many(self, pairs: list[tuple[str, bytes]]) -> list[str]:
+        self.writes.append("_put_many")
+        return super()._put_many(pairs)
+
+    def _delete(self, key: str) -> None:
+        self.writes.append("_delete")
+        super()._delete(key)
+
+    def _delete_many(self, keys: list[str]) -> None:
+        self.writes.append("_delete_many")
+        super()._delete_many(keys)
+
+    def _copy(self, source: str, dest: str) -> str:
+        self.writes.append("_copy")
+        return super()._copy(source, dest)
+
+    def _move(self, source: str, dest: str) -> str:
+        self.writes.append("_move")
+        return super()._move(source, dest)
+
+
+def test_every_reading_call_works(tmp_path: Path) -> None:
+    inner = Recording()
+    store = ReadOnlyDecorator(inner)
+    assert store.get("a") == b"1"
+    with store.open("dir/b") as file:
+        assert file.read() == b"2"
+    target = io.BytesIO()
+    assert store.get_file("a", target) == "a"
+    assert target.getvalue() == b"1"
+    assert store.get_file("a", tmp_path / "out") == "a"
+    assert (tmp_path / "out").read_bytes() == b"1"
+    assert "a" in store
+    assert "zz" not in store
+    assert sorted(store.keys()) == ["a", "dir/b", "dir/c"]
+    assert sorted(store.iter_keys("dir/")) == ["dir/b", "dir/c"]
+    assert sorted(store) == ["a", "dir/b", "dir/c"]
+    assert sorted(store.iter_prefixes("/")) == ["a", "dir/"]
+    assert store.url_for("dir/b") == "memory://dir/b"
+    assert store.metadata("a") == KeyMetadata(key="a", size=1)
+    assert store.get_many(["a", "dir/c", "none"]) == {"a": b"1", "dir/c": b"3"}
+    with pytest.raises(KeyNotFoundError):
+        store.get("none")
+    assert inner.writes == []
+
+
+WRITES: list[tuple[str, Callable[[ReadOnlyDecorator[Recording]], object]]] = [
+    ("put('a')", lambda store: store.put("a", b"new")),
+    ("put('bad key!\\n')", lambda store: store.put("bad key!\n", b"")),
+    ("put('a')", lambda store: store.put("a", "not bytes")),  # type: ignore[arg-type]
+    ("put_file('f')", lambda store: store.put_file("f", io.BytesIO(b"x"))),
+    ("delete('a')", lambda store: store.delete("a")),
+    ("delete('none')", lambda store: store.delete("none")),
+    ("copy('a', 'b')", lambda store: store.copy("a", "b")),
+    ("move('a', 'b')", lambda store: store.move("a", "b")),
+    ("put_many()", lambda store: store.put_many({"a": b"x"})),
+    ("delete_many()", lambda store: store.delete_many(["a"])),
+]
+
+
+@pytest.mark.parametrize(("message", "write"), WRITES, ids=[message for message, _ in WRITES])
+def test_every_write_is_refused_before_reaching_the_store(
+    message: str, write: Callable[[ReadOnlyDecorator[Recording]], object]
+) -> None:
+    inner = Recording()
+    before = dict(inner.d)
+    store = ReadOnlyDecorator(inner)
+    with pytest.raises(ReadOnlyError) as caught:
+        write(store)
+    assert isinstance(caught.value, PermissionError)
+    assert isinstance(caught.value, MinimalKVError)
+    assert str(caught.value).startswith(message)
+    assert "read-only" in str(caught.value)
+    assert inner.writes == []
+    assert inner.d == before
+
+
+def test_a_batch_write_does_not_consume_its_argument() -> None:
+    consumed: list[str] = []
+
+    def items() -> object:
+        consumed.append("started")
+        yield ("a", b"")
+
+    store = ReadOnlyDecorator(DictStore())
+    with pytest.raises(ReadOnlyError):
+        store.put_many(items())  # type: ignore[arg-type]
+    assert consumed == []
+
+
+def test_the_error_carries_the_key() -> None:
+    with pytest.raises(ReadOnlyError) as caught:
+        ReadOnlyDecorator(DictStore()).delete("k")
+    assert caught.value.key == "k"
+
+
+def test_ttl_writes_are_refused_too() -> None:
+    store = ReadOnlyDecorator(DictStore())
+    with pytest.raises(ReadOnlyError):
+        store.put("k", b"", 10)  # type: ignore[call-arg]
