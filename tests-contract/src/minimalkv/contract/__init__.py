@@ -1,0 +1,45 @@
+"""minimalkv-contract: the test suite every minimalkv store must pass, as a pytest plugin.
+
+Subclass :class:`ContractSuite` in a test module and provide the ``store_factory`` fixture; see
+the package README for capabilities, tuning attributes and the Hypothesis profiles.
+"""
+
+from ._base import ContractBase, StoreFactory
+from ._capability_tests import CopyContract, TtlContract, UrlContract
+from ._concurrency import ConcurrencyContract
+from ._key_table import INVALID_KEYS, NON_STR_KEYS, WEIRD_KEYS, KeyCase
+from ._large_values import LargeValueContract, MemoryBoundContract
+from ._marks import CAPABILITY_MARK, requires_capability
+from ._profiles import CI_PROFILE, DEV_PROFILE
+from ._rss import PeakRss, measure_peak_rss
+from ._semantics import SemanticsContract
+from ._state_machine import StateMachineContract, build_state_machine, key_strategy
+from ._suite import ContractSuite
+from ._weird_keys import WeirdKeyContract
+
+__all__ = [
+    "CAPABILITY_MARK",
+    "CI_PROFILE",
+    "DEV_PROFILE",
+    "INVALID_KEYS",
+    "NON_STR_KEYS",
+    "WEIRD_KEYS",
+    "ConcurrencyContract",
+    "ContractBase",
+    "ContractSuite",
+    "CopyContract",
+    "KeyCase",
+    "LargeValueContract",
+    "MemoryBoundContract",
+    "PeakRss",
+    "SemanticsContract",
+    "StateMachineContract",
+    "StoreFactory",
+    "TtlContract",
+    "UrlContract",
+    "WeirdKeyContract",
+    "build_state_machine",
+    "key_strategy",
+    "measure_peak_rss",
+    "requires_capability",
+]

@@ -1,0 +1,99 @@
+"""The base of every contract class: the fixtures and the knobs a suite subclass may set."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any, ClassVar
+
+import pytest
+from minimalkv import KeyValueStore, StoreCapabilities
+
+__all__ = ["ContractBase", "StoreFactory"]
+
+StoreFactory = Callable[[], KeyValueStore]
+"""A zero-argument callable that returns a fresh, empty store on every call."""
+
+MiB = 1024 * 1024
+
+
+class ContractBase:
+    """Fixtures and settings shared by every part of the contract suite.
+
+    Subclasses provide the ``store_factory`` fixture and may override the class attributes
+    below to describe the store (capabilities) or to tune sizes for slow backends.
+    """
+
+    capabilities: ClassVar[StoreCapabilities] = StoreCapabilities()
+    """The optional capabilities the store offers (``copy``, ``url``, ``ttl``).
+
+    Tests of a capability are only generated (collected) when it is declared here; a test that
+    always runs compares this declaration with :func:`minimalkv.capabilities_of` of a real
+    store, so a wrong declaration fails loudly instead of leaving a capability untested. For a
+    plain store class ``capabilities = capabilities_of(MyStore)`` is enough. ``extended_keys`` is
+    read off the store at run time and need not be declared.
+    """
+
+    large_value_size: ClassVar[int] = 50 * MiB
+    """Size of the large value that must round-trip through every read and write path."""
+
+    memory_test_size: ClassVar[int] = 200 * MiB
+    """Size of the file streamed through ``put_file`` and ``get_file`` by the memory-bound tests."""
+
+    memory_bound_bytes: ClassVar[int] = 32 * MiB
+    """How much peak RSS may grow while streaming :attr:`memory_test_size` bytes."""
+
+    values_in_memory: ClassVar[bool] = False
+    """True for stores that keep every value in this process's memory (``DictStore``).
+
+    For them ``put_file`` may grow peak RSS by the value's own size plus
+    :attr:`memory_bound_bytes` (one copy: the stored value), never more; ``get_file`` is held
+    to :attr:`memory_bound_bytes` like every other store.
+    """
+
+    hierarchical_keys: ClassVar[bool] = False
+    """True for extended-key stores that map ``/`` to directories (a filesystem).
+
+    Such a store may refuse, with an ``OSError`` and no change, a key that would turn an existing
+    key into a directory or the reverse (``a`` and ``a/b``). Any other store holds both.
+    """
+
+    url_fetchable: ClassVar[bool] = False
+    """True when every URL from ``url_for`` can be fetched with ``urllib`` from the tests.
+
+    ``file://`` URLs are always fetched and compared with the value.
+    """
+
+    ttl_short_secs: ClassVar[float] = 0.5
+    """The short time-to-live used by the TTL tests."""
+
+    ttl_grace_secs: ClassVar[float] = 2.0
+    """How long after its TTL a value may still be readable (clock and server granularity)."""
+
+    concurrency_writers: ClassVar[int] = 4
+    """Writer threads in the concurrent-writers test."""
+
+    concurrency_rounds: ClassVar[int] = 6
+    """Values each writer thread writes."""
+
+    concurrency_value_size: ClassVar[int] = 1 * MiB
+    """Size of each value written by the concurrent writers."""
+
+    state_machine_settings: ClassVar[dict[str, Any]] = {}
+    """Hypothesis settings applied to the state machine over the active profile."""
+
+    @pytest.fixture
+    def store_factory(self) -> StoreFactory:
+        """Return a callable that makes a fresh, empty store. Every suite subclass overrides it."""
+        raise NotImplementedError(
+            f"{type(self).__name__} must define the fixture store_factory: "
+            "@pytest.fixture def store_factory(self): return lambda: MyStore(...)"
+        )
+
+    @pytest.fixture
+    def store(self, store_factory: StoreFactory) -> Iterator[KeyValueStore]:
+        """Yield a fresh store from ``store_factory`` and close it afterwards."""
+        store = store_factory()
+        try:
+            yield store
+        finally:
+            store.close()
