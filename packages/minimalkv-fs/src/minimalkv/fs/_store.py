@@ -32,7 +32,7 @@ from minimalkv import (
 
 from ._copy import copy_fd, write_all
 from ._errors import Operation, translate_os_error
-from ._temp import TEMP_MARKER, next_temp_name
+from ._temp import TEMP_MARKER, next_temp_name, temp_names
 
 __all__ = ["FilesystemStore", "HFilesystemStore"]
 
@@ -74,16 +74,6 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
     file is never moved or changed. See the package README for the whole contract.
     """
 
-    # Both derived from extended_keys by __init_subclass__, so that any subclass that mixes in
-    # ExtendedKeyspaceMixin gets nested directories and the right cache.
-    _nested: ClassVar[bool] = False
-    _known_keys: ClassVar[set[str]] = _KNOWN_BASIC
-
-    def __init_subclass__(cls, **kwargs: object) -> None:
-        super().__init_subclass__(**kwargs)
-        cls._nested = bool(cls.extended_keys)
-        cls._known_keys = _KNOWN_EXTENDED if cls._nested else _KNOWN_BASIC
-
     def __init__(
         self, root: str | os.PathLike[str], perm: int | None = None, *, fsync: bool = False
     ) -> None:
@@ -101,12 +91,36 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
             raise InvalidArgumentError(f"perm must be an int mode such as 0o640, got {perm!r}")
         self.root: str = os.path.abspath(os.fspath(root))
         """The absolute path of the store's directory (resolved once, at construction)."""
-        self.perm: int | None = perm
-        """Mode applied to every file written, or None for the umask default."""
-        self.fsync: bool = bool(fsync)
-        """Whether each write is flushed to the disk before it returns."""
+        self._perm = perm
+        self._fsync = bool(fsync)
         # root + separator, to which a key is appended: "/" stays "/", "/srv" becomes "/srv/".
         self._prefix = os.path.join(self.root, "")
+        # Instance attributes (not class ones): the hot paths read them, and an instance
+        # lookup is the cheapest. Derived from extended_keys, so that any subclass mixing in
+        # ExtendedKeyspaceMixin gets nested directories and the right cache.
+        self._nested = bool(self.extended_keys)
+        self._known_keys = _KNOWN_EXTENDED if self._nested else _KNOWN_BASIC
+        # One test on the hot path instead of two: is there anything to do after writing?
+        self._finish_file = perm is not None or self._fsync
+
+    @property
+    def perm(self) -> int | None:
+        """Mode applied to every file written, or None for the umask default."""
+        return self._perm
+
+    @property
+    def fsync(self) -> bool:
+        """Whether each write is flushed to the disk before it returns."""
+        return self._fsync
+
+    def __getstate__(self) -> dict[str, object]:
+        state = self.__dict__.copy()
+        del state["_known_keys"]  # a process-wide cache, not part of the store
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._known_keys = _KNOWN_EXTENDED if self._nested else _KNOWN_BASIC
 
     def __repr__(self) -> str:
         extra = f", perm={self.perm:#o}" if self.perm is not None else ""
@@ -119,7 +133,20 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
         """Return the value stored under ``key``; a missing key raises ``KeyError``."""
         if key.__class__ is not str or key not in self._known_keys:
             self._check_valid_key(key)
-        return self._get(key)
+        # _get, inlined: this is the hottest path of the store.
+        try:
+            fd = os.open(self._prefix + key, _READ_FLAGS)
+        except OSError as exc:
+            raise self._error(exc, key, Operation.READ) from exc
+        try:
+            data = os.read(fd, _FIRST_READ)
+            if len(data) == _FIRST_READ:
+                data = _read_whole(fd)
+        except OSError as exc:
+            raise self._error(exc, key, Operation.READ) from exc
+        finally:
+            os.close(fd)
+        return data
 
     def put(self, key: str, data: bytes) -> str:
         """Store ``data`` under ``key`` atomically (replacing any value) and return ``key``."""
@@ -144,6 +171,14 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
             return list(self.iter_keys(prefix))
         _check_prefix(prefix)
         try:
+            if os.stat(self.root).st_nlink == 2:
+                # A directory's link count is 2 + its subdirectories on the usual filesystems
+                # (those that do not keep count report 1): no subdirectory, so every entry is
+                # a file and the cheaper os.listdir (no per-entry objects) gives the keys.
+                names = os.listdir(self.root)
+                if prefix:
+                    return [n for n in names if n.startswith(prefix) and TEMP_MARKER not in n]
+                return [name for name in names if TEMP_MARKER not in name]
             with os.scandir(self.root) as entries:
                 return [
                     name
@@ -294,16 +329,20 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
 
     # ----------------------------------------------------------------- writing
     def _put(self, key: str, data: bytes) -> str:
-        tmp, fd = self._create_temp(key)
+        # The common case inline (directory exists, name free); _create_temp handles the rest.
+        directory = _directory_prefix(self._prefix, key) if self._nested else self._prefix
+        tmp = f"{directory}{temp_names.prefix}{next(temp_names.counter):x}"
+        try:
+            fd = os.open(tmp, _WRITE_FLAGS, _NEW_FILE_MODE)
+        except OSError:
+            tmp, fd = self._create_temp(key)
         try:
             try:
                 written = os.write(fd, data)
                 if written != len(data):  # a full disk or a signal: finish or fail loudly
                     write_all(fd, memoryview(data)[written:])
-                if self.perm is not None:
-                    os.fchmod(fd, self.perm)
-                if self.fsync:
-                    os.fsync(fd)
+                if self._finish_file:
+                    self._finish(fd)
             finally:
                 os.close(fd)
             os.replace(tmp, self._prefix + key)
@@ -312,7 +351,7 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
             if isinstance(exc, OSError) and not isinstance(exc, MinimalKVError):
                 raise self._error(exc, key, Operation.WRITE) from exc
             raise
-        if self.fsync:
+        if self._finish_file and self.fsync:
             self._sync_directory(key)
         return key
 
@@ -404,10 +443,8 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
                     if isinstance(exc, MinimalKVError):
                         raise
                     raise self._error(exc, key, Operation.FILL) from exc
-                if self.perm is not None:
-                    os.fchmod(fd, self.perm)
-                if self.fsync:
-                    os.fsync(fd)
+                if self._finish_file:
+                    self._finish(fd)
             finally:
                 os.close(fd)
             os.replace(tmp, self._prefix + key)
@@ -419,6 +456,13 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
         if self.fsync:
             self._sync_directory(key)
         return key
+
+    def _finish(self, fd: int) -> None:
+        """Apply ``perm`` and ``fsync`` to a written temporary file."""
+        if self.perm is not None:
+            os.fchmod(fd, self.perm)
+        if self.fsync:
+            os.fsync(fd)
 
     def _create_temp(self, key: str) -> tuple[str, int]:
         """Create an empty temporary file next to ``key``'s path; return its path and fd."""
@@ -489,6 +533,11 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
             raise self._error(exc, None, Operation.LIST) from exc
         try:
             with entries:
+                if not prefix:
+                    for entry in entries:
+                        if TEMP_MARKER not in (name := entry.name) and entry.is_file():
+                            yield name
+                    return
                 for entry in entries:
                     name = entry.name
                     if name.startswith(prefix) and TEMP_MARKER not in name and entry.is_file():

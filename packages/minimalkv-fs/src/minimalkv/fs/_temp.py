@@ -14,31 +14,39 @@ import itertools
 import os
 from typing import Final
 
-__all__ = ["TEMP_MARKER", "is_temp_name", "next_temp_name"]
+__all__ = ["TEMP_MARKER", "TempNames", "is_temp_name", "next_temp_name", "temp_names"]
 
 TEMP_MARKER: Final = ";"
 """The character every temporary name contains and no key may contain."""
 
 
-class _Namer:
-    """Hands out temporary names; re-seeded in a forked child so parent and child differ."""
+class TempNames:
+    """Source of temporary names: ``prefix`` + a hex counter value.
+
+    Hot paths read the two attributes directly. Re-seeded in a forked child, so that parent
+    and child never pick the same names.
+    """
 
     def __init__(self) -> None:
+        self.prefix = ""
+        self.counter = itertools.count()
         self.reset()
 
     def reset(self) -> None:
+        """Draw a new prefix (pid and random token) and restart the counter."""
         self.prefix = f".mkv{TEMP_MARKER}{os.getpid():x}-{os.urandom(3).hex()}-"
         self.counter = itertools.count()
 
 
-_namer: Final = _Namer()
+temp_names: Final = TempNames()
+"""The process-wide source of temporary names."""
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_namer.reset)
+    os.register_at_fork(after_in_child=temp_names.reset)
 
 
 def next_temp_name() -> str:
     """Return a fresh temporary file name (a bare name, no directory)."""
-    return f"{_namer.prefix}{next(_namer.counter):x}"
+    return f"{temp_names.prefix}{next(temp_names.counter):x}"
 
 
 def is_temp_name(name: str) -> bool:
