@@ -10,7 +10,7 @@ import os
 import stat
 import urllib.parse
 from collections.abc import Callable, Iterator
-from typing import IO, ClassVar, Final
+from typing import IO, Final
 
 from minimalkv import (
     CopyMixin,
