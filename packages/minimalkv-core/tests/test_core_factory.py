@@ -76,12 +76,23 @@ def innermost(store: KeyValueStore) -> KeyValueStore:
 
 @dataclass
 class Recorder:
-    """What the fake store type received."""
+    """What the fake store type received, and the entry points the factory sees."""
 
     created: list[tuple[dict[str, Any], bool, bool]] = field(default_factory=list)
     urls: list[StoreUrl] = field(default_factory=list)
     store_points: dict[str, EntryPoint] = field(default_factory=dict)
     decorator_points: dict[str, EntryPoint] = field(default_factory=dict)
+
+    def reset(self) -> None:
+        self.created.clear()
+        self.urls.clear()
+        self.store_points.clear()
+        self.decorator_points.clear()
+
+
+# One recorder and one plugin module for the whole session: the factory may cache what it
+# loaded, so the loaded objects must stay valid from one test to the next.
+RECORDER = Recorder()
 
 
 def _make_plugins(recorder: Recorder) -> types.ModuleType:
@@ -112,10 +123,20 @@ def _make_plugins(recorder: Recorder) -> types.ModuleType:
     return module
 
 
+PLUGIN_MODULE = _make_plugins(RECORDER)
+
+
+def _clear_factory_caches() -> None:
+    clear = getattr(factory._load_store_type, "cache_clear", None)
+    if callable(clear):
+        clear()
+
+
 @pytest.fixture
 def plugins(monkeypatch: pytest.MonkeyPatch) -> Iterator[Recorder]:
-    recorder = Recorder()
-    monkeypatch.setitem(sys.modules, PLUGINS, _make_plugins(recorder))
+    recorder = RECORDER
+    recorder.reset()
+    monkeypatch.setitem(sys.modules, PLUGINS, PLUGIN_MODULE)
     recorder.store_points.update(
         {
             "memory": EntryPoint("memory", "minimalkv.memory._factory:STORE_TYPE", STORE_GROUP),
@@ -143,9 +164,9 @@ def plugins(monkeypatch: pytest.MonkeyPatch) -> Iterator[Recorder]:
         return dict(source.get(group, {}))
 
     monkeypatch.setattr(factory, "_entry_points", fake_entry_points)
-    factory._load_store_type.cache_clear()
+    _clear_factory_caches()
     yield recorder
-    factory._load_store_type.cache_clear()
+    _clear_factory_caches()
 
 
 # ----------------------------------------------------------------- store types
