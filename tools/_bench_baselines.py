@@ -19,6 +19,7 @@ __all__ = ["MinimalDict", "raw_atomic_put", "raw_list_files", "raw_read"]
 _CLOEXEC: Final = getattr(os, "O_CLOEXEC", 0)
 _CREATE_FLAGS: Final = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _CLOEXEC
 _READ_FLAGS: Final = os.O_RDONLY | _CLOEXEC
+_READ_GUESS: Final = 64 * 1024
 # A random per-process part plus a counter names temporary files uniquely without paying for
 # randomness on every call; O_EXCL makes a clash (another process, same name) a retry.
 _TOKEN: Final = secrets.token_hex(4)
@@ -68,13 +69,12 @@ def raw_read(path: str) -> bytes:
     """Return the whole content of the regular file at ``path``."""
     fd = os.open(path, _READ_FLAGS)
     try:
-        size = os.fstat(fd).st_size
-        # Asking one byte more than the size makes a short read prove the end of the file.
-        data = os.read(fd, size + 1)
-        if len(data) <= size:
+        # A short read of a regular file means end of file: one call reads a small file.
+        data = os.read(fd, _READ_GUESS)
+        if len(data) < _READ_GUESS:
             return data
         parts = [data]
-        while chunk := os.read(fd, 1 << 16):
+        while chunk := os.read(fd, _READ_GUESS):
             parts.append(chunk)
         return b"".join(parts)
     finally:
