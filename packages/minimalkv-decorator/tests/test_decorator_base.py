@@ -268,13 +268,13 @@ def test_extended_keys_cannot_be_set() -> None:
 def test_missing_capabilities_raise_a_clear_error() -> None:
     store = StoreDecorator(PlainStore())
     with pytest.raises(UnsupportedCapabilityError, match="no 'copy' capability") as caught:
-        store.copy("a", "b")  # type: ignore[misc]
+        store.copy("a", "b")  # type: ignore[arg-type]
     assert isinstance(caught.value, TypeError)
     assert isinstance(caught.value, minimalkv.MinimalKVError)
     with pytest.raises(UnsupportedCapabilityError, match="move"):
-        store.move("a", "b")  # type: ignore[misc]
+        store.move("a", "b")  # type: ignore[arg-type]
     with pytest.raises(UnsupportedCapabilityError, match="url_for"):
-        store.url_for("a")  # type: ignore[misc]
+        store.url_for("a")  # type: ignore[arg-type]
     with pytest.raises(UnsupportedCapabilityError, match="ttl"):
         store.put("a", b"", 10)  # type: ignore[call-arg]
     with pytest.raises(UnsupportedCapabilityError, match="ttl"):

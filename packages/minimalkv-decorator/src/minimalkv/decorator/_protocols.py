@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import NewType, Protocol
 
 from minimalkv import BlobStore, FileSource, TtlArgument
 
-__all__ = ["TtlWritableStore"]
+__all__ = ["TtlWritableStore", "WrappedStoreCannotCopy", "WrappedStoreHasNoUrls"]
 
 
 class TtlWritableStore(BlobStore, Protocol):
@@ -25,3 +25,11 @@ class TtlWritableStore(BlobStore, Protocol):
     def put_file(self, key: str, file: FileSource, ttl_secs: TtlArgument = None) -> str:
         """Store a file's content under ``key`` with an optional time-to-live; return ``key``."""
         ...
+
+
+# Marker types for the second overload of copy, move and url_for. A decorator whose wrapped
+# store lacks the capability keeps only that overload, so mypy reports "expected
+# WrappedStoreCannotCopy" for a call, and the decorator does not match SupportsCopy (a
+# self-type restriction alone would be ignored by mypy's protocol check).
+WrappedStoreCannotCopy = NewType("WrappedStoreCannotCopy", str)
+WrappedStoreHasNoUrls = NewType("WrappedStoreHasNoUrls", str)

@@ -22,7 +22,7 @@ from minimalkv import (
 )
 
 from ._errors import UnsupportedCapabilityError
-from ._protocols import TtlWritableStore
+from ._protocols import TtlWritableStore, WrappedStoreCannotCopy, WrappedStoreHasNoUrls
 
 __all__ = ["StoreDecorator", "WrappedStore"]
 
@@ -239,33 +239,47 @@ class StoreDecorator(KeyValueStore, Generic[WrappedStore]):
         self._dstore.delete_many([self._inner_key(key) for key in keys])
 
     # ----------------------------------------------------------------- capabilities
-    def copy(self: StoreDecorator[SupportsCopy], source: str, dest: str) -> str:
+    # Each capability method has two overloads: the real one, for a wrapped store that has the
+    # capability, and one taking a marker type, which is all that is left when it does not.
+    @overload
+    def copy(self: StoreDecorator[SupportsCopy], source: str, dest: str) -> str: ...
+    @overload
+    def copy(self, source: WrappedStoreCannotCopy, dest: WrappedStoreCannotCopy) -> str: ...
+    def copy(self, source: str, dest: str) -> str:
         """Copy ``source`` to ``dest`` (overwriting it); return ``dest``.
 
         Needs a wrapped store that copies; otherwise :class:`UnsupportedCapabilityError`.
         """
         self._guard_write("copy", source, dest)
         self._require("copy", f"copy({source!r}, {dest!r})")
-        self._dstore.copy(self._inner_key(source), self._inner_key(dest))
+        cast(SupportsCopy, self._dstore).copy(self._inner_key(source), self._inner_key(dest))
         return dest
 
-    def move(self: StoreDecorator[SupportsCopy], source: str, dest: str) -> str:
+    @overload
+    def move(self: StoreDecorator[SupportsCopy], source: str, dest: str) -> str: ...
+    @overload
+    def move(self, source: WrappedStoreCannotCopy, dest: WrappedStoreCannotCopy) -> str: ...
+    def move(self, source: str, dest: str) -> str:
         """Move ``source`` to ``dest`` (overwriting it); return ``dest``.
 
         Needs a wrapped store that copies; otherwise :class:`UnsupportedCapabilityError`.
         """
         self._guard_write("move", source, dest)
         self._require("copy", f"move({source!r}, {dest!r})")
-        self._dstore.move(self._inner_key(source), self._inner_key(dest))
+        cast(SupportsCopy, self._dstore).move(self._inner_key(source), self._inner_key(dest))
         return dest
 
-    def url_for(self: StoreDecorator[SupportsUrl], key: str) -> str:
+    @overload
+    def url_for(self: StoreDecorator[SupportsUrl], key: str) -> str: ...
+    @overload
+    def url_for(self, key: WrappedStoreHasNoUrls) -> str: ...
+    def url_for(self, key: str) -> str:
         """Return a URL for ``key`` (its existence is not checked).
 
         Needs a wrapped store with URLs; otherwise :class:`UnsupportedCapabilityError`.
         """
         self._require("url", f"url_for({key!r})")
-        return self._dstore.url_for(self._inner_key(key))
+        return cast(SupportsUrl, self._dstore).url_for(self._inner_key(key))
 
     # ----------------------------------------------------------------- forwarding
     if not TYPE_CHECKING:

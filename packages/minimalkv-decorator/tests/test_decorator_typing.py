@@ -1,0 +1,109 @@
+"""Typing tests that mypy must reject: capabilities the wrapped store lacks are type errors.
+
+The accepted cases are in ``typing_decorator_ok.py`` (checked by ``hatch run mypy``). Here a
+snippet is type-checked with mypy --strict, and every line marked ``# E: <code>`` must get that
+error, and no other line any error.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+from mypy import api as mypy_api
+
+SNIPPET = """
+from collections.abc import Iterator
+
+from minimalkv import KeyValueStore, SupportsCopy, SupportsUrl
+from minimalkv.decorator import PrefixDecorator, ReadOnlyDecorator, TtlWritableStore
+from minimalkv.decorator import URLEncodeKeysDecorator
+from minimalkv.memory import DictStore
+
+
+class PlainStore(KeyValueStore):
+    def _delete(self, key: str) -> None:
+        pass
+
+    def iter_keys(self, prefix: str = "") -> Iterator[str]:
+        return iter(())
+
+
+def wants_ttl(store: TtlWritableStore) -> None:
+    pass
+
+
+def wants_copy(store: SupportsCopy) -> None:
+    pass
+
+
+def wants_url(store: SupportsUrl) -> None:
+    pass
+
+
+prefixed = PrefixDecorator("p_", DictStore())
+prefixed.put("k", b"v", ttl_secs=10)  # E: call-arg
+prefixed.put_file("k", "path", 10)  # E: call-arg
+prefixed.url_for("k")  # E: arg-type
+wants_ttl(prefixed)  # E: arg-type
+URLEncodeKeysDecorator(prefixed).put("k", b"v", 5)  # E: call-arg
+ReadOnlyDecorator(prefixed).put("k", b"v", ttl_secs=5)  # E: call-arg
+plain = URLEncodeKeysDecorator(PlainStore())
+plain.copy("a", "b")  # E: arg-type
+plain.move("a", "b")  # E: arg-type
+plain.no_such_attribute  # E: attr-defined
+wants_copy(plain)  # E: arg-type
+wants_copy(ReadOnlyDecorator(PrefixDecorator("p", PlainStore())))  # E: arg-type
+wants_url(prefixed)  # E: arg-type
+prefixed.put("k", "text")  # E: arg-type
+PrefixDecorator(b"p", DictStore())  # E: arg-type
+PrefixDecorator("p", object())  # E: type-var
+reveal_type(URLEncodeKeysDecorator(PrefixDecorator("p", plain)))  # N: URLEncodeKeysDecorator[
+"""
+
+
+def test_mypy_rejects_capabilities_the_wrapped_store_lacks(tmp_path: Path) -> None:
+    source = tmp_path / "typing_decorator_rejected.py"
+    source.write_text(textwrap.dedent(SNIPPET))
+    config = tmp_path / "mypy.ini"
+    config.write_text("[mypy]\nstrict = True\nwarn_unreachable = True\n")
+    stdout, stderr, _ = mypy_api.run(
+        [
+            "--config-file",
+            str(config),
+            "--cache-dir",
+            str(tmp_path / "cache"),
+            "--show-error-codes",
+            "--no-error-summary",
+            "--hide-error-context",
+            str(source),
+        ]
+    )
+    assert stderr == ""
+    found: dict[int, list[str]] = {}
+    for line in stdout.splitlines():
+        match = re.match(r".*?:(\d+): (error|note): (.*)", line)
+        assert match is not None, line
+        found.setdefault(int(match[1]), []).append(f"{match[2]}: {match[3]}")
+    expected: dict[int, str] = {}
+    for number, line in enumerate(source.read_text().splitlines(), start=1):
+        marker = re.search(r"# ([EN]): (\S+)$", line)
+        if marker is not None:
+            expected[number] = marker[2]
+    assert expected, "the snippet has no expectations"
+    for number, code in expected.items():
+        messages = found.pop(number, [])
+        if line_is_note(source, number):
+            assert any(code in message for message in messages), (number, code, messages)
+        else:
+            assert any(message.endswith(f"[{code}]") for message in messages), (
+                number,
+                code,
+                messages,
+            )
+    assert found == {}, f"unexpected mypy output: {found}"
+
+
+def line_is_note(source: Path, number: int) -> bool:
+    return "# N:" in source.read_text().splitlines()[number - 1]
