@@ -56,9 +56,7 @@ class MinimalKVError(Exception):
 
 
 def _rebuild(cls: type[MinimalKVError], message: str, key: str | None) -> MinimalKVError:
-    error = cls.__new__(cls)
-    MinimalKVError.__init__(error, message, key=key)
-    return error
+    return cls(message, key=key)
 
 
 class KeyNotFoundError(MinimalKVError, KeyError):

@@ -118,8 +118,13 @@ def _lookup(group: str, name: str) -> EntryPoint | None:
     return point
 
 
-@functools.cache
+_loaded_types: dict[str, StoreType] = {}
+
+
 def _load_store_type(name: str) -> StoreType | None:
+    # Only hits are cached: a type installed after a miss is found on the next call.
+    if name in _loaded_types:
+        return _loaded_types[name]
     point = _lookup(STORE_GROUP, name)
     if point is None:
         return None
@@ -135,6 +140,7 @@ def _load_store_type(name: str) -> StoreType | None:
             f"entry point {name!r} of group {STORE_GROUP} names {point.value}, which is not "
             "a minimalkv.StoreType"
         )
+    _loaded_types[name] = loaded
     return loaded
 
 
@@ -197,8 +203,20 @@ def decorate_store(store: KeyValueStore, decoratorname: str) -> KeyValueStore:
             )
         installed = ", ".join(sorted(_entry_points(DECORATOR_GROUP))) or "none"
         raise UnknownStoreError(f"unknown store decorator {name!r} (installed: {installed})")
-    factory: DecoratorFactory = point.load()
-    return factory(store, argument)
+    try:
+        factory: object = point.load()
+    except ImportError as exc:
+        raise BackendNotInstalledError(
+            f"store decorator {name!r} is registered by {point.value} but cannot be imported "
+            f"({exc}); reinstall its distribution"
+        ) from exc
+    if not callable(factory):
+        raise ConfigurationError(
+            f"entry point {name!r} of group {DECORATOR_GROUP} names {point.value}, which is "
+            "not callable"
+        )
+    decorated: KeyValueStore = factory(store, argument)
+    return decorated
 
 
 def get_store(type: str, create_if_missing: bool = True, **params: Any) -> KeyValueStore:
@@ -221,11 +239,21 @@ def get_store(type: str, create_if_missing: bool = True, **params: Any) -> KeyVa
         )
     store_type, extended = _resolve_type(base)
     store = store_type.create(
-        params, extended_keys=extended, create_if_missing=bool(create_if_missing)
+        params, extended_keys=extended, create_if_missing=_as_bool(create_if_missing)
     )
     for name in reversed(old_wrappers) if old_wrappers else wrappers:
         store = decorate_store(store, name)
     return store
+
+
+def _as_bool(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "1", "yes", "on"):
+        return True
+    if isinstance(value, str) and value.strip().lower() in ("false", "0", "no", "off"):
+        return False
+    raise ConfigurationError(f"create_if_missing must be a boolean, got {value!r}")
 
 
 def url2dict(url: str) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from types import TracebackType
-from typing import IO, ClassVar
+from typing import IO, TYPE_CHECKING, ClassVar
 
 from typing_extensions import Self
 
@@ -19,10 +19,14 @@ from ._streams import (
     ReadableBinary,
     WritableBinary,
     copy_stream,
+    is_text_file,
     write_atomically,
 )
 
 __all__ = ["KeyValueStore"]
+
+if TYPE_CHECKING:
+    from ._mixins import UrlKeyValueStore as UrlKeyValueStore
 
 
 class KeyValueStore:
@@ -72,6 +76,10 @@ class KeyValueStore:
         replaced atomically: it receives the whole value or, on error, is left as it was.
         """
         self._check_valid_key(key)
+        if is_text_file(file):
+            raise InvalidValueError(
+                f"get_file({key!r}, ...): the file must be opened in binary mode", key=key
+            )
         if isinstance(file, (str, os.PathLike)):
             self._get_filename(key, os.fspath(file))
         elif isinstance(file, WritableBinary):
@@ -130,6 +138,10 @@ class KeyValueStore:
         path is copied or moved is documented by each backend.
         """
         self._check_valid_key(key)
+        if is_text_file(file):
+            raise InvalidValueError(
+                f"put_file({key!r}, ...): the file must be opened in binary mode", key=key
+            )
         if isinstance(file, (str, os.PathLike)):
             return self._put_filename(key, os.fspath(file))
         if isinstance(file, ReadableBinary):
@@ -205,6 +217,8 @@ class KeyValueStore:
 
     def _get(self, key: str) -> bytes:
         """Return the value of ``key``. Default: read :meth:`_open` to the end."""
+        if type(self)._open is KeyValueStore._open:
+            raise NotImplementedError(f"{type(self).__name__} must implement _get or _open")
         with self._open(key) as file:
             return file.read()
 
@@ -239,14 +253,20 @@ class KeyValueStore:
 
     def _open(self, key: str) -> IO[bytes]:
         """Open the value of ``key``. Default: a :class:`BytesReader` over :meth:`_get`."""
+        if type(self)._get is KeyValueStore._get:
+            raise NotImplementedError(f"{type(self).__name__} must implement _get or _open")
         return BytesReader(self._get(key))
 
     def _put(self, key: str, data: bytes) -> str:
         """Store ``data`` under ``key``; return ``key``. Default: :meth:`_put_file`."""
+        if type(self)._put_file is KeyValueStore._put_file:
+            raise NotImplementedError(f"{type(self).__name__} must implement _put or _put_file")
         return self._put_file(key, BytesReader(data))
 
     def _put_file(self, key: str, file: ReadableBinary) -> str:
         """Store the content of an open file; return ``key``. Default: read it, :meth:`_put`."""
+        if type(self)._put is KeyValueStore._put:
+            raise NotImplementedError(f"{type(self).__name__} must implement _put or _put_file")
         chunks: list[bytes] = []
         copy_stream(file, lambda chunk: chunks.append(bytes(chunk)))
         return self._put(key, b"".join(chunks))

@@ -9,7 +9,7 @@ from ._constants import NOT_SET
 from ._errors import InvalidValueError
 from ._key_value_store import KeyValueStore, _check_value
 from ._keys import EXTENDED_KEY_CACHE
-from ._streams import FileSource, ReadableBinary, copy_stream
+from ._streams import FileSource, ReadableBinary, copy_stream, is_text_file
 from ._ttl import TtlArgument, normalize_ttl
 
 __all__ = [
@@ -89,6 +89,10 @@ class TimeToLiveMixin(KeyValueStore):
         """Store the content of ``file`` under ``key`` with an optional time-to-live."""
         self._check_valid_key(key)
         ttl = normalize_ttl(ttl_secs, self.default_ttl_secs)
+        if is_text_file(file):
+            raise InvalidValueError(
+                f"put_file({key!r}, ...): the file must be opened in binary mode", key=key
+            )
         if isinstance(file, (str, os.PathLike)):
             with open(file, "rb") as opened:
                 return self._put_file(key, opened, ttl)

@@ -112,7 +112,11 @@ class SupportsUrl(BlobStore, Protocol):
 class SupportsTtl(BlobStore, Protocol):
     """A store whose values can expire."""
 
-    ttl_support: bool
+    @property
+    def ttl_support(self) -> bool:
+        """True: the store accepts ``ttl_secs``."""
+        ...
+
     default_ttl_secs: TtlArgument
 
     def put(self, key: str, data: bytes, ttl_secs: TtlArgument = None) -> str:

@@ -84,9 +84,18 @@ class BytesReader(io.BytesIO):
         """Refuse: the value is read-only."""
         raise io.UnsupportedOperation("write: values opened from a store are read-only")
 
+    def writelines(self, lines: object, /) -> None:
+        """Refuse: the value is read-only."""
+        raise io.UnsupportedOperation("writelines: values opened from a store are read-only")
+
     def truncate(self, size: int | None = None, /) -> int:
         """Refuse: the value is read-only."""
         raise io.UnsupportedOperation("truncate: values opened from a store are read-only")
+
+
+def is_text_file(file: object) -> bool:
+    """Return whether ``file`` is a text-mode file (which put_file and get_file refuse)."""
+    return isinstance(file, io.TextIOBase)
 
 
 def copy_stream(
@@ -101,8 +110,12 @@ def copy_stream(
     read = source.read
     while True:
         chunk: object = read(chunk_size)
+        if chunk is None:
+            raise InvalidValueError(
+                "file is in non-blocking mode (its read() returned None): pass a blocking file"
+            )
         if not chunk:
-            if chunk is None or isinstance(chunk, (bytes, bytearray, memoryview)):
+            if isinstance(chunk, (bytes, bytearray, memoryview)):
                 return total
             raise InvalidValueError(
                 f"file must be opened in binary mode (its read() returned {type(chunk).__name__})"

@@ -90,13 +90,18 @@ def redact_url(url: str) -> str:
     """
     scheme, sep, rest = url.partition("://")
     if not sep:
+        scheme, rest = "", url
+    # Look for '@' in the whole rest, not only before '?' or '#': a secret with an unencoded
+    # '?' or '#' must not leak either. Over-redacting a query value is harmless.
+    at = -1 if rest.startswith("/") else rest.rfind("@")
+    if at < 0:
         return url
-    userinfo, remainder = _split_authority(rest)
-    if userinfo is None:
+    userinfo, remainder = rest[:at], rest[at + 1 :]
+    if "/" in userinfo and ":" not in userinfo:
         return url
     user, colon, _ = userinfo.partition(":")
     masked = f"{user}:***" if colon else "***"
-    return f"{scheme}://{masked}@{remainder}"
+    return f"{scheme}{sep}{masked}@{remainder}"
 
 
 def parse_store_url(url: str) -> StoreUrl:
