@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from functools import partial
+from collections.abc import Iterator
 
-from minimalkv import (
-    BlobStore,
-    InvalidArgumentError,
-    InvalidKeyError,
-    KeyValueStore,
-    capabilities_of,
-    check_key,
-)
+from minimalkv import InvalidArgumentError, InvalidKeyError
 
-from ._store_decorator import StoreDecorator, WrappedStore
+from ._store_decorator import StoreDecorator, WrappedStore, key_rules
 
 __all__ = ["PrefixDecorator"]
-
-
-def _key_rules(store: BlobStore) -> Callable[[str], None]:
-    """Return the validator of ``store``'s keys (its own rules, or the generic ones)."""
-    if isinstance(store, KeyValueStore):
-        return store._check_valid_key
-    return partial(check_key, extended=capabilities_of(store).extended_keys)
 
 
 class PrefixDecorator(StoreDecorator[WrappedStore]):
@@ -50,7 +35,7 @@ class PrefixDecorator(StoreDecorator[WrappedStore]):
         super().__init__(store)
         if not isinstance(prefix, str):
             raise InvalidArgumentError(f"prefix must be a str, not {type(prefix).__name__}")
-        rules = _key_rules(store)
+        rules = key_rules(store)
         try:
             rules(prefix + "x")
         except InvalidKeyError as exc:

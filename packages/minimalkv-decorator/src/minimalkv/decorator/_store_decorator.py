@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import partial
 from typing import IO, TYPE_CHECKING, Any, Generic, TypeVar, cast, overload
 
 from minimalkv import (
@@ -19,15 +20,28 @@ from minimalkv import (
     SupportsUrl,
     TtlArgument,
     capabilities_of,
+    check_key,
 )
 
 from ._errors import UnsupportedCapabilityError
 from ._protocols import TtlWritableStore, WrappedStoreCannotCopy, WrappedStoreHasNoUrls
 
-__all__ = ["StoreDecorator", "WrappedStore"]
+__all__ = ["StoreDecorator", "WrappedStore", "key_rules"]
 
 WrappedStore = TypeVar("WrappedStore", bound=BlobStore, covariant=True)
 """The type of the store a decorator wraps; it decides which capabilities the types allow."""
+
+
+def key_rules(store: BlobStore) -> Callable[[str], None]:
+    """Return the function that validates keys of ``store`` (raising InvalidKeyError).
+
+    A :class:`~minimalkv.KeyValueStore` brings its own rules (a decorator's are those of its
+    whole stack); any other store gets the generic rules of its key space.
+    """
+    if isinstance(store, KeyValueStore):
+        return store._check_valid_key
+    return partial(check_key, extended=capabilities_of(store).extended_keys)
+
 
 # Names that must never be forwarded to the wrapped store: pickle, copy and friends probe them
 # with getattr and would otherwise pick up the wrapped store's state hooks.
@@ -122,6 +136,13 @@ class StoreDecorator(KeyValueStore, Generic[WrappedStore]):
     def _outer_key(self, inner_key: str) -> str | None:
         """Map a key listed by the wrapped store back, or return None to hide it."""
         return inner_key
+
+    def _check_valid_key(self, key: str) -> None:
+        """Raise ``InvalidKeyError`` unless ``key`` is valid here: mapped, then the inner rules.
+
+        This is what a decorator stacked on this one validates its keys with.
+        """
+        key_rules(self._dstore)(self._inner_key(key))
 
     def _guard_write(self, operation: str, *keys: str) -> None:
         """Check a mutating call before it reaches the wrapped store; raise to refuse it."""
