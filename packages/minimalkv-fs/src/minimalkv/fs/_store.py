@@ -488,8 +488,27 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
     def _make_directories(self, directory: str, key: str) -> None:
         try:
             os.makedirs(directory, exist_ok=True)
-        except OSError as exc:  # EEXIST / ENOTDIR: a leading part of the key is a file
+        except FileNotFoundError:
+            pass  # a concurrent delete pruned a parent just created: the caller tries again
+        except (FileExistsError, NotADirectoryError) as exc:
+            # Either a leading part of the key is a file (a conflict), or a concurrent delete
+            # removed a directory between makedirs' mkdir and its check: then try again.
+            if self._file_in_the_way(key):
+                raise self._error(exc, key, Operation.WRITE) from exc
+        except OSError as exc:
             raise self._error(exc, key, Operation.WRITE) from exc
+
+    def _file_in_the_way(self, key: str) -> bool:
+        """Return whether a leading part of ``key`` exists as something not a directory."""
+        parts = key.split("/")[:-1]
+        for end in range(1, len(parts) + 1):
+            try:
+                mode = os.stat(self._prefix + "/".join(parts[:end])).st_mode
+            except OSError:
+                return False
+            if not stat.S_ISDIR(mode):
+                return True
+        return False
 
     def _sync_directory(self, key: str) -> None:
         fd = os.open(_directory_prefix(self._prefix, key), _READ_FLAGS)
