@@ -4,7 +4,8 @@ A case gives two sides (the raw baseline and minimalkv) that each run one *chunk
 when called with a chunk index. For every round the harness walks the chunks in order and, for
 each chunk, runs both sides back to back in a random order (a fresh order per chunk and per
 round), so drift of the machine (other processes, frequency scaling, page cache) hits both sides
-alike. Per round it sums each side's time; the case's figure is the median over the rounds of the
+alike. A side's time for a round is its median chunk time times the number of chunks (a sum
+that a pre-empted chunk cannot dominate); the case's figure is the median over the rounds of the
 per-round ratio (minimalkv throughput / raw throughput), which equals raw time / minimalkv time.
 
 The garbage collector is off while a chunk is timed (as :mod:`timeit` does) and runs between
@@ -104,7 +105,8 @@ def run_paired(paired: Paired, rounds: int, rng: random.Random) -> Measurement:
         for _ in range(rounds):
             gc.collect()
             gc.disable()
-            raw_total = lib_total = 0
+            raw_times: list[int] = []
+            lib_times: list[int] = []
             raw_peak = lib_peak = 0
             for chunk in range(paired.chunks):
                 raw_first = rng.random() < 0.5
@@ -118,14 +120,14 @@ def run_paired(paired: Paired, rounds: int, rng: random.Random) -> Measurement:
                     elapsed = time.perf_counter_ns() - start
                     growth = peak_rss_since_reset() - baseline if paired.track_rss else 0
                     if is_raw:
-                        raw_total += elapsed
+                        raw_times.append(elapsed)
                         raw_peak = max(raw_peak, growth)
                     else:
-                        lib_total += elapsed
+                        lib_times.append(elapsed)
                         lib_peak = max(lib_peak, growth)
             gc.enable()
-            measurement.raw_seconds.append(raw_total / 1e9)
-            measurement.lib_seconds.append(lib_total / 1e9)
+            measurement.raw_seconds.append(_round_seconds(raw_times))
+            measurement.lib_seconds.append(_round_seconds(lib_times))
             if paired.track_rss:
                 measurement.raw_rss_growth.append(raw_peak)
                 measurement.lib_rss_growth.append(lib_peak)
@@ -133,6 +135,15 @@ def run_paired(paired: Paired, rounds: int, rng: random.Random) -> Measurement:
         if was_enabled:
             gc.enable()
     return measurement
+
+
+def _round_seconds(chunk_ns: list[int]) -> float:
+    """A side's time for a round: its median chunk time times the number of chunks.
+
+    A robust sum: on a shared machine the scheduler may pre-empt a chunk for milliseconds,
+    many times the chunk itself; such a chunk must not decide the round.
+    """
+    return statistics.median(chunk_ns) * len(chunk_ns) / 1e9
 
 
 _STATUS = Path("/proc/self/status")

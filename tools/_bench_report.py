@@ -53,6 +53,13 @@ def _cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
+def _load_average() -> str:
+    try:
+        return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
 def machine_info(settings: Settings) -> list[tuple[str, str]]:
     """Return (label, value) pairs describing the machine and the run."""
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -62,6 +69,7 @@ def machine_info(settings: Settings) -> list[tuple[str, str]]:
         ("CPU", f"{_cpu_model()}, {os.cpu_count()} logical CPUs"),
         ("Python", f"{impl} {platform.python_version()} ({sys.platform})"),
         ("OS", f"{platform.system()} {platform.release()}"),
+        ("Load average (1, 5, 15 min) at the end", _load_average()),
         ("Small-value cases", f"`{settings.fast_dir}` ({fs_type(settings.fast_dir)})"),
         ("Large-file cases", f"`{settings.disk_dir}` ({fs_type(settings.disk_dir)})"),
     ]
@@ -75,7 +83,7 @@ def _rate(value: float, unit: str) -> str:
 
 
 def _mb(n: int) -> str:
-    return f"{n / MiB:.1f} MB"
+    return f"{n / MiB:.2f} MB"
 
 
 def _verdict(outcome: Outcome) -> str:

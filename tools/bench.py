@@ -60,11 +60,11 @@ def _settings(args: argparse.Namespace) -> Settings:
         rounds=rounds,
         values=1_000 if quick else 10_000,
         value_size=1024,
-        chunk=250 if quick else 500,
+        chunk=100 if quick else 500,
         listed_keys=2_000 if quick else 10_000,
         listings_per_round=4 if quick else 20,
         large_size=large_mib * MiB,
-        large_rounds=min(rounds, 2) if quick else max(5, rounds // 2 + 1),
+        large_rounds=min(rounds, 2) if quick else max(5, rounds),
         fast_dir=args.fast_dir or _default_fast_dir(),
         disk_dir=args.disk_dir or _default_disk_dir(),
     )
