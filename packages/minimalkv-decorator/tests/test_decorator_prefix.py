@@ -16,7 +16,7 @@ from minimalkv import (
     KeyNotFoundError,
     KeyValueStore,
 )
-from minimalkv.decorator import PrefixDecorator
+from minimalkv.decorator import PrefixDecorator, URLEncodeKeysDecorator
 from minimalkv.memory import DictStore, HDictStore
 
 
@@ -256,3 +256,15 @@ def test_a_tenant_never_reads_lists_or_deletes_another_tenants_keys(
         assert tenant.get_many(everything) == own
         assert sorted(tenant.keys()) == sorted(own)
     assert sorted(last.keys()) == sorted(made - everything)
+
+
+def test_bare_keys_follow_the_rules_of_a_decorated_store() -> None:
+    inner = DictStore()
+    store = PrefixDecorator("t_", URLEncodeKeysDecorator(inner))
+    store.put("ä b/c", b"")
+    assert inner.d == {"t_%C3%A4+b%2Fc": b""}
+    assert store.keys() == ["ä b/c"]
+    with pytest.raises(InvalidKeyError):
+        store.put("line\n", b"")
+    with pytest.raises(InvalidKeyError):
+        store.put("..", b"")
