@@ -179,7 +179,8 @@ class TtlContract(ContractBase):
             store.get(key)
         with pytest.raises(KeyNotFoundError):
             store.open(key)
-        assert key not in store.keys()
+        listed = store.keys()
+        assert key not in listed
 
     @requires_capability("ttl")
     def test_put_with_ttl_expires(self, store: KeyValueStore) -> None:

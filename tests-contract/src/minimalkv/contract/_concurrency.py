@@ -25,7 +25,7 @@ def _run_threads(targets: list[Callable[[], None]]) -> list[BaseException]:
             try:
                 barrier.wait()
                 target()
-            except BaseException as exc:  # reported to the test thread  # noqa: BLE001
+            except BaseException as exc:  # reported to the test thread
                 errors.append(exc)
 
         return run

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from minimalkv import KeyValueStore
 
-from ._base import MiB, ContractBase
+from ._base import ContractBase, MiB
 from ._rss import measure_peak_rss
 from ._support import file_equals_pattern, stream_equals_pattern, write_pattern
 
@@ -24,16 +24,14 @@ class LargeValueContract(ContractBase):
 
     @pytest.fixture
     def block(self) -> bytes:
-        """A 1 MiB block of random bytes; large values repeat it, so a shifted byte shows."""
+        """Return 1 MiB of random bytes; large values repeat it, so a shifted byte shows."""
         return os.urandom(MiB)
 
     def _size(self, which: str) -> int:
         return 0 if which == "empty" else self.large_value_size
 
     @pytest.mark.parametrize("which", SIZES)
-    def test_value_round_trip_put_get(
-        self, store: KeyValueStore, block: bytes, which: str
-    ) -> None:
+    def test_value_round_trip_put_get(self, store: KeyValueStore, block: bytes, which: str) -> None:
         size = self._size(which)
         value = (block * (size // len(block) + 1))[:size]
         assert store.put("value", value) == "value"
@@ -80,9 +78,10 @@ class LargeValueContract(ContractBase):
             assert stream_equals_pattern(file.read, size, block)
             middle = size // 2
             assert file.seek(middle) == middle
-            assert file.read(10) == (block + block)[middle % MiB : middle % MiB + 10][
-                : max(0, size - middle)
-            ]
+            assert (
+                file.read(10)
+                == (block + block)[middle % MiB : middle % MiB + 10][: max(0, size - middle)]
+            )
             assert file.seek(0, os.SEEK_END) == size
 
 
@@ -97,7 +96,7 @@ class MemoryBoundContract(ContractBase):
 
     @pytest.fixture
     def big_file(self, tmp_path: Path) -> Path:
-        """A file of :attr:`memory_test_size` bytes: a 1 MiB pattern, written quickly."""
+        """Write a file of :attr:`memory_test_size` bytes (a 1 MiB pattern) and return its path."""
         path = tmp_path / "big"
         write_pattern(path, self.memory_test_size, _pattern())
         return path
@@ -109,9 +108,7 @@ class MemoryBoundContract(ContractBase):
         )
 
     @pytest.mark.parametrize("source", SOURCES)
-    def test_memory_bound_put_file(
-        self, store: KeyValueStore, big_file: Path, source: str
-    ) -> None:
+    def test_memory_bound_put_file(self, store: KeyValueStore, big_file: Path, source: str) -> None:
         limit = self.memory_bound_bytes + (self.memory_test_size if self.values_in_memory else 0)
         try:
             if source == "path":
@@ -140,7 +137,9 @@ class MemoryBoundContract(ContractBase):
             else:
                 with open(target, "wb") as out, measure_peak_rss() as peak:
                     store.get_file("big", out)
-            self._check(f"get_file({target_kind})", peak.growth, self.memory_bound_bytes, peak.method)
+            self._check(
+                f"get_file({target_kind})", peak.growth, self.memory_bound_bytes, peak.method
+            )
             assert file_equals_pattern(target, self.memory_test_size, _pattern())
         finally:
             big_file.unlink(missing_ok=True)

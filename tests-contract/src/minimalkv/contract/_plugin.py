@@ -15,7 +15,7 @@ from hypothesis import settings
 
 from ._base import ContractBase
 from ._marks import CAPABILITY_MARK
-from ._profiles import default_profile, register_profiles
+from ._profiles import pick_profile, register_profiles
 from ._rss import can_measure_peak_rss
 
 register_profiles()  # at import: before Hypothesis's own plugin reads --hypothesis-profile
@@ -29,8 +29,9 @@ def pytest_configure(config: pytest.Config) -> None:
         "that declare the capability (copy, url, ttl)",
     )
     chosen = config.getoption("hypothesis_profile", default=None)
-    if not chosen and settings.get_current_profile_name() == "default":
-        settings.load_profile(default_profile())
+    profile = pick_profile(chosen, settings.get_current_profile_name())
+    if profile is not None:
+        settings.load_profile(profile)
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -45,8 +46,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     dropped: list[pytest.Item] = []
     for item in items:
         cls = getattr(item, "cls", None)
-        if isinstance(cls, type) and issubclass(cls, ContractBase) and not _applies(
-            item, cls, measurable
+        if (
+            isinstance(cls, type)
+            and issubclass(cls, ContractBase)
+            and not _applies(item, cls, measurable)
         ):
             dropped.append(item)
         else:

@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 from minimalkv import (
     KeyNotFoundError,
-    KeyValueStore,
     SupportsCopy,
     capabilities_of,
     is_valid_key,
@@ -23,6 +22,7 @@ from minimalkv import (
 from minimalkv._constants import KEY_PUNCTUATION
 
 from ._base import ContractBase, StoreFactory
+from ._support import untyped
 
 __all__ = ["StateMachineContract", "build_state_machine", "key_strategy"]
 
@@ -74,7 +74,9 @@ def build_state_machine(
         probe.close()
     keys = key_strategy(capabilities.extended_keys)
     prefixes = st.one_of(st.just(""), st.sampled_from(["a", "aX", "X", "a/", "~", "A"]), keys)
-    delimiters = st.sampled_from(["X", "-", ".", "ab"] + (["/", " "] if capabilities.extended_keys else []))
+    delimiters = st.sampled_from(
+        ["X", "-", ".", "ab"] + (["/", " "] if capabilities.extended_keys else [])
+    )
 
     class StoreModelMachine(RuleBasedStateMachine):
         """Store versus ``dict``: after every step both must agree."""
@@ -152,7 +154,7 @@ def build_state_machine(
 
         @rule(key=keys)
         def delete(self, key: str) -> None:
-            assert self.store.delete(key) is None
+            assert untyped(self.store).delete(key) is None
             self.model.pop(key, None)
 
         @rule(doomed=st.lists(keys, max_size=4))
@@ -201,9 +203,9 @@ def build_state_machine(
             with self.store.open(key) as file:
                 for action, number, whence in steps:
                     if action == "read":
-                        expected = value[position:] if number < 0 else value[
-                            position : position + number
-                        ]
+                        expected = (
+                            value[position:] if number < 0 else value[position : position + number]
+                        )
                         assert file.read(number) == expected
                         position += len(expected)
                     elif action == "seek":

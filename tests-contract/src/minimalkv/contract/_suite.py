@@ -23,7 +23,9 @@ class ContractSuite(
     UrlContract,
     TtlContract,
 ):
-    """The whole minimalkv contract. Subclass it and provide one fixture::
+    """The whole minimalkv contract; subclass it and provide one fixture.
+
+    For example::
 
         class TestMyStore(ContractSuite):
             capabilities = capabilities_of(MyStore)  # only if it offers copy, url or ttl
