@@ -34,6 +34,8 @@ _UNSUPPORTED: Final = frozenset(
 )
 # One call moves at most this much (Linux caps a single transfer just below 2 GiB anyway).
 _KERNEL_STEP: Final = 1 << 30
+# The read that checks for the end after a complete kernel copy (a file may have grown).
+_END_PROBE: Final = 64 * 1024
 _Transfer = Callable[[int, int, int, int], int]
 """``(source, dest, count, source_offset) -> bytes moved``."""
 
@@ -77,9 +79,12 @@ def copy_fd(source: int, dest: int, offset: int = 0, size_hint: int = -1) -> int
         if copied >= size_hint:
             break
         copied += _kernel_loop(transfer, source, dest, offset + copied, size_hint - copied)
-    # Whatever the kernel did not copy (or a file that grew) goes through user space.
+    # Whatever the kernel did not copy (or a file that grew) goes through user space. After
+    # a complete kernel copy this is one small read that finds the end.
+    step = _END_PROBE if 0 <= size_hint <= copied else CHUNK_SIZE
     while True:
-        chunk = os.pread(source, CHUNK_SIZE, offset + copied)
+        chunk = os.pread(source, step, offset + copied)
+        step = CHUNK_SIZE
         if not chunk:
             return copied
         write_all(dest, chunk)
