@@ -62,6 +62,7 @@ from ._streams import (
     ReadableBinary,
     WritableBinary,
     copy_stream,
+    read_all,
     write_atomically,
 )
 from ._ttl import TtlArgument, normalize_ttl
@@ -125,6 +126,7 @@ __all__ = [
     "is_valid_key",
     "normalize_ttl",
     "parse_store_url",
+    "read_all",
     "redact_url",
     "url2dict",
     "write_atomically",

@@ -20,6 +20,7 @@ from ._streams import (
     WritableBinary,
     copy_stream,
     is_text_file,
+    read_all,
     write_atomically,
 )
 
@@ -267,9 +268,7 @@ class KeyValueStore:
         """Store the content of an open file; return ``key``. Default: read it, :meth:`_put`."""
         if type(self)._put is KeyValueStore._put:
             raise NotImplementedError(f"{type(self).__name__} must implement _put or _put_file")
-        chunks: list[bytes] = []
-        copy_stream(file, lambda chunk: chunks.append(bytes(chunk)))
-        return self._put(key, b"".join(chunks))
+        return self._put(key, read_all(file))
 
     def _put_filename(self, key: str, filename: str) -> str:
         """Store the content of the file at ``filename``; return ``key``. The file is kept."""

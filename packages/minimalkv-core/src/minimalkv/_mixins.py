@@ -9,7 +9,7 @@ from ._constants import NOT_SET
 from ._errors import InvalidValueError
 from ._key_value_store import KeyValueStore, _check_value
 from ._keys import EXTENDED_KEY_CACHE
-from ._streams import FileSource, ReadableBinary, copy_stream, is_text_file
+from ._streams import FileSource, ReadableBinary, is_text_file, read_all
 from ._ttl import TtlArgument, normalize_ttl
 
 __all__ = [
@@ -110,9 +110,7 @@ class TimeToLiveMixin(KeyValueStore):
 
     def _put_file(self, key: str, file: ReadableBinary, ttl_secs: float | None = None) -> str:
         """Store the content of ``file`` with ``ttl_secs`` seconds to live. Default: read it."""
-        chunks: list[bytes] = []
-        copy_stream(file, lambda chunk: chunks.append(bytes(chunk)))
-        return self._put(key, b"".join(chunks), ttl_secs)
+        return self._put(key, read_all(file), ttl_secs)
 
 
 class ExtendedKeyspaceMixin(KeyValueStore):

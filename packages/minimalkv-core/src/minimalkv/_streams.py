@@ -21,6 +21,7 @@ __all__ = [
     "ReadableBinary",
     "WritableBinary",
     "copy_stream",
+    "read_all",
     "write_atomically",
 ]
 
@@ -126,6 +127,17 @@ def copy_stream(
             )
         write(chunk if isinstance(chunk, bytes) else bytes(chunk))
         total += len(chunk)
+
+
+def read_all(source: ReadableBinary) -> bytes:
+    """Read ``source`` to the end in chunks and return the bytes, holding one copy only.
+
+    Used where a backend needs the whole value in memory; text-mode files are refused.
+    """
+    buffer = io.BytesIO()
+    copy_stream(source, buffer.write)
+    # getvalue() of an unshared BytesIO hands over its buffer instead of copying it.
+    return buffer.getvalue()
 
 
 def write_atomically(
