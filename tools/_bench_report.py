@@ -9,7 +9,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools._bench_cases import Case, MiB, Settings, fs_type
+from tools._bench_cases import MB, Case, MiB, Settings, fs_type
 from tools._bench_harness import Measurement
 
 __all__ = ["Outcome", "machine_info", "render_console", "render_markdown"]
@@ -83,7 +83,7 @@ def _rate(value: float, unit: str) -> str:
 
 
 def _mb(n: int) -> str:
-    return f"{n / MiB:.2f} MB"
+    return f"{n / MB:.2f} MB"
 
 
 def _verdict(outcome: Outcome) -> str:
@@ -193,6 +193,9 @@ _METHOD = """\
   values (existing files, on the file system), gets find them. The core remembers keys it has
   validated (process-wide), so here a key's validation is mostly a set lookup; a key never seen
   before pays a regular-expression match once.
+- The machine may be shared (see the load average above): absolute throughputs then drop, and
+  the ratios move less since both sides share the drift, though code running more instructions
+  can lose a little more under contention for a core.
 - Cases about the library's own overhead run on tmpfs (`/dev/shm`), so the disk does not hide
   it. The large-file cases run on disk; before every timed call the previous outputs are deleted
   (which drops their unwritten pages) and `os.sync()` runs, outside the clock.
@@ -213,7 +216,7 @@ def render_console(outcomes: list[Outcome], settings: Settings) -> str:
     lines = [f"{'case':<12} {'ratio':>7} {'time':>7} {'rss MB':>7}  target  result"]
     for o in outcomes:
         m = o.measurement
-        rss = f"{o.lib_rss / MiB:7.1f}" if o.case.large else " " * 7
+        rss = f"{o.lib_rss / MB:7.2f}" if o.case.large else " " * 7
         lines.append(
             f"{o.case.name:<12} {m.ratio:7.3f} {m.time_ratio:7.3f} {rss}  "
             f"{o.case.target.describe()}  {'pass' if o.passed else 'FAIL'}"
