@@ -153,11 +153,35 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
         if key.__class__ is not str or key not in self._known_keys:
             self._check_valid_key(key)
         value: object = data
-        if not isinstance(value, bytes):
+        if value.__class__ is not bytes and not isinstance(value, bytes):
             raise InvalidValueError(
                 f"value for key {key!r} must be bytes, not {type(value).__name__}", key=key
             )
-        return self._put(key, data)
+        # _put, inlined (keep the two in step): every call level shows in the benchmark.
+        directory = _directory_prefix(self._prefix, key) if self._nested else self._prefix
+        tmp = f"{directory}{temp_names.prefix}{next(temp_names.counter):x}"
+        try:
+            fd = os.open(tmp, _WRITE_FLAGS, _NEW_FILE_MODE)
+        except OSError:
+            tmp, fd = self._create_temp(key)
+        try:
+            try:
+                written = os.write(fd, data)
+                if written != len(data):
+                    write_all(fd, memoryview(data)[written:])
+                if self._finish_file:
+                    self._finish(fd)
+            finally:
+                os.close(fd)
+            os.replace(tmp, self._prefix + key)
+        except BaseException as exc:
+            _discard(tmp)
+            if isinstance(exc, OSError) and not isinstance(exc, MinimalKVError):
+                raise self._error(exc, key, Operation.WRITE) from exc
+            raise
+        if self._finish_file and self._fsync:
+            self._sync_directory(key)
+        return key
 
     def __contains__(self, key: str) -> bool:
         """Return whether ``key`` exists (directories are never keys)."""
