@@ -419,3 +419,26 @@ def test_batch_calls(nested: HFilesystemStore) -> None:
     assert nested.get_many(["a/1", "b", "missing"]) == {"a/1": b"1", "b": b"2"}
     nested.delete_many(["a/1", "missing"])
     assert nested.keys() == ["b"]
+
+
+def test_iter_prefixes_lists_one_directory(
+    nested: HFilesystemStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for key in ("X", "a1/b1", "a2/", "a3", "a4/b1/c1", "a4/b1/c2", "a4/b2/c1", "a4/b3"):
+        if not key.endswith("/"):
+            nested.put(key, b"v")
+    os.makedirs(os.path.join(nested.root, "empty", "deeper"))  # holds no key: no prefix
+    Path(nested.root, "a1", ".mkv;0-0-0").write_bytes(b"temporary")
+    assert sorted(nested.iter_prefixes("/")) == ["X", "a1/", "a3", "a4/"]
+    assert sorted(nested.iter_prefixes("/", "a4/")) == ["a4/b1/", "a4/b2/", "a4/b3"]
+    assert sorted(nested.iter_prefixes("/", "a4/b1/")) == ["a4/b1/c1", "a4/b1/c2"]
+    assert list(nested.iter_prefixes("/", "nothing/")) == []
+    # Other prefixes and delimiters take the general path and agree with it.
+    assert sorted(nested.iter_prefixes("/", "a4")) == ["a4/"]
+    assert sorted(nested.iter_prefixes("b")) == ["X", "a1/b", "a3", "a4/b"]
+    # A prefix is not a key, but it never reaches outside the root either.
+    outside = Path(nested.root).parent / "outside"
+    outside.mkdir()
+    (outside / "secret").write_bytes(b"s")
+    assert list(nested.iter_prefixes("/", "../outside/")) == []
+    assert list(nested.iter_prefixes("/", "/")) == []

@@ -28,6 +28,7 @@ from minimalkv import (
     WritableBinary,
     check_key,
     copy_stream,
+    is_valid_key,
 )
 
 from ._copy import copy_fd, write_all
@@ -616,6 +617,38 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
             except OSError as exc:
                 raise self._error(exc, None, Operation.LIST) from exc
 
+    def _iter_prefixes(self, delimiter: str, prefix: str) -> Iterator[str]:
+        # With '/' as delimiter and a directory as prefix, the answer is one directory listing
+        # (each subdirectory that holds a key, each file) instead of a walk over every key.
+        if (
+            self._nested
+            and delimiter == "/"
+            and (not prefix or (prefix.endswith("/") and _is_directory_prefix(prefix)))
+        ):
+            return self._iter_directory(prefix)
+        return super()._iter_prefixes(delimiter, prefix)
+
+    def _iter_directory(self, prefix: str) -> Iterator[str]:
+        try:
+            entries = os.scandir(self._prefix + prefix)
+        except (FileNotFoundError, NotADirectoryError):
+            return
+        except OSError as exc:
+            raise self._error(exc, None, Operation.LIST) from exc
+        try:
+            with entries:
+                for entry in entries:
+                    name = entry.name
+                    if TEMP_MARKER in name:
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        if _holds_a_key(entry.path):
+                            yield f"{prefix}{name}/"
+                    elif entry.is_file():
+                        yield prefix + name
+        except OSError as exc:
+            raise self._error(exc, None, Operation.LIST) from exc
+
     # ----------------------------------------------------------------- URLs
     def _url_for(self, key: str) -> str:
         """Return ``file://`` and the quoted absolute path of the key's file."""
@@ -646,6 +679,31 @@ def _stays_under_root(key: str) -> bool:
     if "/" not in key and os.sep == "/":
         return key not in _DOT_NAMES
     return not any(part in _DOT_NAMES for part in key.replace(os.sep, "/").split("/"))
+
+
+def _is_directory_prefix(prefix: str) -> bool:
+    """Return whether ``prefix`` (ending in '/') names a directory a key could be in."""
+    directory = prefix[:-1]
+    return is_valid_key(directory, True) and _stays_under_root(directory)
+
+
+def _holds_a_key(directory: str) -> bool:
+    """Return whether ``directory`` or any directory below it holds a key (a regular file)."""
+    pending = [directory]
+    while pending:
+        try:
+            entries = os.scandir(pending.pop())
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        with entries:
+            for entry in entries:
+                if TEMP_MARKER in entry.name:
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(entry.path)
+                elif entry.is_file():
+                    return True
+    return False
 
 
 def _directory_prefix(root_prefix: str, key: str) -> str:
