@@ -13,9 +13,6 @@ from ._store import FilesystemStore
 
 __all__ = ["HWebFilesystemStore", "UrlPrefix", "WebFilesystemStore"]
 
-UrlPrefix: TypeAlias = "str | Callable[[WebFilesystemStore, str], str]"
-"""A URL prefix, or a callable ``(store, key) -> prefix`` asked for each key."""
-
 
 class WebFilesystemStore(FilesystemStore):
     """A :class:`FilesystemStore` served over HTTP: ``url_for`` gives the public URL.
@@ -53,6 +50,10 @@ class WebFilesystemStore(FilesystemStore):
         if not isinstance(prefix, str):
             prefix = prefix(self, key)
         return prefix + urllib.parse.quote(key, safe="")
+
+
+UrlPrefix: TypeAlias = str | Callable[[WebFilesystemStore, str], str]
+"""A URL prefix, or a callable ``(store, key) -> prefix`` asked for each key."""
 
 
 class HWebFilesystemStore(ExtendedKeyspaceMixin, WebFilesystemStore):
