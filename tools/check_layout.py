@@ -24,7 +24,8 @@ SKIP_DIRS = {".venv", "build", "dist", "__pycache__", ".git", ".mypy_cache", ".r
 
 
 def distributions() -> list[Path]:
-    return sorted(p for p in (ROOT / "packages").iterdir() if p.is_dir()) + [ROOT / "tests-contract"]
+    packages = sorted(p for p in (ROOT / "packages").iterdir() if p.is_dir())
+    return [*packages, ROOT / "tests-contract"]
 
 
 def import_package(dist: Path, name: str) -> Path:
@@ -56,7 +57,9 @@ def check() -> list[str]:
     parser = configparser.ConfigParser()
     parser.read(ROOT / "mypy.ini")
     mypy_path = {
-        part.strip() for part in parser.get("mypy", "mypy_path", fallback="").split(",") if part.strip()
+        part.strip()
+        for part in parser.get("mypy", "mypy_path", fallback="").split(",")
+        if part.strip()
     }
 
     for dist in distributions():
@@ -101,11 +104,15 @@ def check() -> list[str]:
     seen: dict[str, list[Path]] = defaultdict(list)
     for base in (ROOT / "packages", ROOT / "tests-contract", ROOT / "tools", ROOT / "docs"):
         for path in walk(base):
-            if path.suffix == ".py" and (path.name.startswith("test_") or path.name.startswith("typing_")):
+            if path.suffix == ".py" and (
+                path.name.startswith("test_") or path.name.startswith("typing_")
+            ):
                 seen[path.name].append(path.relative_to(ROOT))
     for file_name, paths in sorted(seen.items()):
         if len(paths) > 1:
-            problems.append(f"test file name {file_name} is not unique: {', '.join(map(str, paths))}")
+            problems.append(
+                f"test file name {file_name} is not unique: {', '.join(map(str, paths))}"
+            )
     return problems
 
 

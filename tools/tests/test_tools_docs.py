@@ -16,8 +16,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS = sorted(
-    [ROOT / "README.md", *ROOT.glob("docs/*.md"), *ROOT.glob("packages/*/README.md")]
-    + [ROOT / "tests-contract" / "README.md"]
+    [
+        ROOT / "README.md",
+        ROOT / "tests-contract" / "README.md",
+        *ROOT.glob("docs/*.md"),
+        *ROOT.glob("packages/*/README.md"),
+    ]
 )
 BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
