@@ -228,3 +228,22 @@ def test_store_roundtrip_through_file_paths_with_filesystem_store(tmp_path: Path
     target = tmp_path / "out"
     store.get_file("empty", str(target))
     assert target.read_bytes() == b""
+
+
+def test_get_file_to_a_file_with_read_ahead_and_to_an_append_file(
+    store: HFilesystemStore, tmp_path: Path, mechanism: str
+) -> None:
+    store.put("k", b"VALUE")
+    path = tmp_path / "target"
+    path.write_bytes(b"0123456789" * 2000)
+    with open(path, "r+b") as file:
+        assert file.read(2) == b"01"  # the buffer has read far ahead of position 2
+        store.get_file("k", file)
+        assert file.tell() == 7
+        assert file.read(3) == b"789"
+    assert path.read_bytes()[:10] == b"01VALUE789"
+    path.write_bytes(b"head:")
+    with open(path, "ab") as appending:
+        store.get_file("k", appending)
+        appending.write(b":tail")
+    assert path.read_bytes() == b"head:VALUE:tail"
