@@ -442,3 +442,22 @@ def test_iter_prefixes_lists_one_directory(
     (outside / "secret").write_bytes(b"s")
     assert list(nested.iter_prefixes("/", "../outside/")) == []
     assert list(nested.iter_prefixes("/", "/")) == []
+
+
+@pytest.mark.parametrize("store_class", [FilesystemStore, HFilesystemStore])
+def test_foreign_non_files_under_the_root_are_not_keys(
+    store_class: type[FilesystemStore], tmp_path: Path
+) -> None:
+    """Only regular files (or links to them) are keys: not a link to a directory, not a FIFO."""
+    root = tmp_path / "root"
+    root.mkdir()
+    store = store_class(str(root))
+    store.put("real", b"value")
+    (tmp_path / "elsewhere").mkdir()
+    (root / "dirlink").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    os.mkfifo(root / "fifo")
+    assert store.keys() == ["real"]
+    assert list(store.iter_keys()) == ["real"]
+    assert store.keys("d") == []
+    assert "dirlink" not in store
+    assert "fifo" not in store

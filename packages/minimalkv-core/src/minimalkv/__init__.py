@@ -44,7 +44,7 @@ from ._factory import (
     url2dict,
 )
 from ._key_value_store import KeyValueStore
-from ._keys import BASIC_KEY_CACHE, EXTENDED_KEY_CACHE, check_key, is_valid_key
+from ._keys import BASIC_KEY_CACHE, EXTENDED_KEY_CACHE, check_key, check_prefix, is_valid_key
 from ._metadata import KeyMetadata
 from ._mixins import (
     CopyMixin,
@@ -119,6 +119,7 @@ __all__ = [
     "__version__",
     "capabilities_of",
     "check_key",
+    "check_prefix",
     "copy_stream",
     "decorate_store",
     "get_store",

@@ -10,7 +10,7 @@ from typing import IO, TYPE_CHECKING, ClassVar
 from typing_extensions import Self
 
 from ._errors import InvalidArgumentError, InvalidValueError, KeyNotFoundError
-from ._keys import BASIC_KEY_CACHE, check_key
+from ._keys import BASIC_KEY_CACHE, check_key, check_prefix
 from ._metadata import KeyMetadata
 from ._streams import (
     BytesReader,
@@ -107,7 +107,7 @@ class KeyValueStore:
         """
         if not _is_nonempty_str(delimiter):
             raise InvalidArgumentError(f"delimiter must be a non-empty str, got {delimiter!r}")
-        _check_prefix(prefix)
+        check_prefix(prefix)
         return self._iter_prefixes(delimiter, prefix)
 
     def keys(self, prefix: str = "") -> list[str]:
@@ -315,11 +315,6 @@ def _is_nonempty_str(value: object) -> bool:
 
 def _is_pair(value: object) -> bool:
     return isinstance(value, tuple) and len(value) == 2
-
-
-def _check_prefix(prefix: object) -> None:
-    if not isinstance(prefix, str):
-        raise InvalidArgumentError(f"prefix must be a str, got {type(prefix).__name__}")
 
 
 def __getattr__(name: str) -> object:

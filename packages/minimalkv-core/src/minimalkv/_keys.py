@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Final
 
 from ._constants import KEY_PUNCTUATION, VALID_KEY_RE, VALID_KEY_RE_EXTENDED
-from ._errors import InvalidKeyError
+from ._errors import InvalidArgumentError, InvalidKeyError
 
-__all__ = ["BASIC_KEY_CACHE", "EXTENDED_KEY_CACHE", "check_key", "is_valid_key"]
+__all__ = ["BASIC_KEY_CACHE", "EXTENDED_KEY_CACHE", "check_key", "check_prefix", "is_valid_key"]
 
 _basic_match: Final = VALID_KEY_RE.match
 _extended_match: Final = VALID_KEY_RE_EXTENDED.match
@@ -62,6 +62,15 @@ def check_key(key: object, extended: bool = False) -> None:
     if is_valid_key(key, extended):
         return
     raise InvalidKeyError(_explain(key, extended), key=key if isinstance(key, str) else None)
+
+
+def check_prefix(prefix: object) -> None:
+    """Raise :class:`InvalidArgumentError` (a ``ValueError``) unless ``prefix`` is a ``str``.
+
+    Prefixes of ``keys``, ``iter_keys`` and ``iter_prefixes`` are not keys: any str is allowed.
+    """
+    if not isinstance(prefix, str):
+        raise InvalidArgumentError(f"prefix must be a str, got {type(prefix).__name__}")
 
 
 def _explain(key: object, extended: bool) -> str:

@@ -20,6 +20,7 @@ class KeyMetadata:
     size: int
     """Length of the value in bytes."""
     etag: str | None = None
-    """An opaque version tag, when the backend has one (S3, Azure, GCS, files: None)."""
+    """An opaque tag that changes when the value changes, when the backend has one (an entity
+    tag on cloud stores; a weak tag from inode, mtime and size on the filesystem store)."""
     last_modified: datetime.datetime | None = None
     """Time of the last write (timezone-aware, UTC), when the backend records it."""

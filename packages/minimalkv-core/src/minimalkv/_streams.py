@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import tempfile
+import secrets
 from collections.abc import Callable
 from typing import IO, Final, Protocol, TypeAlias, runtime_checkable
 
@@ -147,10 +147,20 @@ def write_atomically(
 
     ``fill`` writes the content into a temporary file in the same directory; only when it
     returns is the file renamed over ``path`` (``os.replace``). If ``fill`` raises, the
-    temporary file is removed and ``path`` is untouched. ``mode`` chmods the result.
+    temporary file is removed and ``path`` is untouched. ``mode`` chmods the result; without
+    it the file gets the permissions a plain ``open(path, "wb")`` would (0o666 less the umask).
     """
     directory, name = os.path.split(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{name[:40]}.", suffix=".tmp", dir=directory)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        tmp = os.path.join(directory, f".{name[:40]}.{secrets.token_hex(6)}.tmp")
+        try:
+            fd = os.open(tmp, flags, 0o666)
+        except FileExistsError:
+            continue
+        break
+    else:  # pragma: no cover - 100 collisions of 48 random bits
+        raise FileExistsError(f"could not create a temporary file next to {path!r}")
     try:
         with open(fd, "wb", closefd=True) as out:
             fill(out)

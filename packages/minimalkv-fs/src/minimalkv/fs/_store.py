@@ -27,6 +27,7 @@ from minimalkv import (
     UrlMixin,
     WritableBinary,
     check_key,
+    check_prefix,
     copy_stream,
     is_valid_key,
 )
@@ -194,17 +195,18 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
         """Return a list of the keys that start with ``prefix``."""
         if self._nested:
             return list(self.iter_keys(prefix))
-        _check_prefix(prefix)
+        check_prefix(prefix)
         try:
-            if os.stat(self.root).st_nlink == 2:
-                # A directory's link count is 2 + its subdirectories on the usual filesystems
-                # (those that do not keep count report 1): no subdirectory, so every entry is
-                # a file and the cheaper os.listdir (no per-entry objects) gives the keys.
-                names = os.listdir(self.root)
-                if prefix:
-                    return [n for n in names if n.startswith(prefix) and TEMP_MARKER not in n]
-                return [name for name in names if TEMP_MARKER not in name]
+            # scandir's entry type comes with the directory read (no stat per entry): only
+            # regular files (or links to them) are keys, never a directory, a link to one, a
+            # FIFO or a socket that something else put under the root.
             with os.scandir(self.root) as entries:
+                if not prefix:
+                    return [
+                        name
+                        for entry in entries
+                        if entry.is_file() and TEMP_MARKER not in (name := entry.name)
+                    ]
                 return [
                     name
                     for entry in entries
@@ -224,7 +226,7 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
         written or deleted during the iteration may or may not be seen). Directories and
         temporary files are never keys.
         """
-        _check_prefix(prefix)
+        check_prefix(prefix)
         if self._nested:
             return self._iter_tree(prefix)
         return self._iter_flat(prefix)
@@ -665,11 +667,6 @@ class HFilesystemStore(ExtendedKeyspaceMixin, FilesystemStore):
     delete empties them. A key cannot be both a file and a directory: while ``a/b`` exists,
     writing ``a`` raises :class:`~minimalkv.fs.KeyConflictError`, and the other way round.
     """
-
-
-def _check_prefix(prefix: object) -> None:
-    if not isinstance(prefix, str):
-        raise InvalidArgumentError(f"prefix must be a str, got {type(prefix).__name__}")
 
 
 def _stays_under_root(key: str) -> bool:

@@ -15,6 +15,7 @@ from minimalkv import (
     KeyMetadata,
     KeyNotFoundError,
     KeyValueStore,
+    check_prefix,
 )
 
 __all__ = ["DictStore", "HDictStore"]
@@ -128,8 +129,7 @@ class DictStore(CopyMixin, KeyValueStore):
 
     def iter_keys(self, prefix: str = "") -> Iterator[str]:
         """Iterate over the keys starting with ``prefix`` (a snapshot of the key list)."""
-        if not isinstance(prefix, str):
-            raise TypeError(f"prefix must be a str, got {type(prefix).__name__}")
+        check_prefix(prefix)
         if not prefix:
             return iter(list(self.d))
         return iter([key for key in list(self.d) if key.startswith(prefix)])
