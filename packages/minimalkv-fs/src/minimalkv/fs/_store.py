@@ -51,10 +51,6 @@ _FIRST_READ: Final = 16 * 1024
 # emptied directory) or a temporary name is taken.
 _CREATE_ATTEMPTS: Final = 16
 _DOT_NAMES: Final = frozenset({"", ".", ".."})
-# Keys that passed both the core rules and the path check below; bounded like core's cache.
-_KNOWN_KEY_LIMIT: Final = 1 << 15
-_KNOWN_BASIC: Final[set[str]] = set()
-_KNOWN_EXTENDED: Final[set[str]] = set()
 # File objects whose descriptor can be handed to the kernel's copy.
 _BUFFERED: Final = (io.BufferedReader, io.BufferedWriter, io.BufferedRandom)
 
@@ -101,7 +97,9 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
         # lookup is the cheapest. Derived from extended_keys, so that any subclass mixing in
         # ExtendedKeyspaceMixin gets nested directories and the right cache.
         self._nested = bool(self.extended_keys)
-        self._known_keys = _KNOWN_EXTENDED if self._nested else _KNOWN_BASIC
+        # Core's process-wide set of keys known valid in this key space; a key enters it only
+        # after _check_valid_key's path check has passed too.
+        self._known_keys = self._valid_key_cache
         # One test on the hot path instead of two: is there anything to do after writing?
         self._finish_file = perm is not None or self._fsync
 
@@ -122,7 +120,7 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
-        self._known_keys = _KNOWN_EXTENDED if self._nested else _KNOWN_BASIC
+        self._known_keys = self._valid_key_cache
 
     def __repr__(self) -> str:
         extra = f", perm={self.perm:#o}" if self.perm is not None else ""
@@ -234,20 +232,17 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
     # ----------------------------------------------------------------- key and path checks
     def _check_valid_key(self, key: str) -> None:
         """Check ``key`` with the core rules, then check that its path stays under the root."""
-        known = self._known_keys
-        if key.__class__ is str and key in known:
+        if key.__class__ is str and key in self._known_keys:
             return
-        check_key(key, self.extended_keys)
-        if not _stays_under_root(key):
+        # The path check comes first: check_key adds a key it accepts to the cache above.
+        candidate: object = key  # callers without a type checker pass anything
+        if isinstance(candidate, str) and candidate and not _stays_under_root(candidate):
             # Unreachable while the core rules hold; kept as a second line of defence.
             raise InvalidKeyError(
                 f"invalid key {key!r}: its path would leave the store's directory {self.root!r}",
                 key=key,
             )
-        if key.__class__ is str:
-            if len(known) >= _KNOWN_KEY_LIMIT:
-                known.clear()
-            known.add(key)
+        check_key(key, self.extended_keys)
 
     def _error(self, exc: OSError, key: str | None, operation: Operation) -> MinimalKVError:
         return translate_os_error(exc, key=key, root=self.root, operation=operation)
