@@ -122,10 +122,10 @@ _loaded_types: dict[str, StoreType] = {}
 
 
 def _load_store_type(name: str) -> StoreType | None:
-    # Only hits are cached: a type installed after a miss is found on the next call.
+    # Only hits are cached: a type installed after a miss is found after the next rescan.
     if name in _loaded_types:
         return _loaded_types[name]
-    point = _lookup(STORE_GROUP, name)
+    point = _entry_points(STORE_GROUP).get(name)
     if point is None:
         return None
     try:
@@ -144,8 +144,10 @@ def _load_store_type(name: str) -> StoreType | None:
     return loaded
 
 
-def _resolve_type(name: str) -> tuple[StoreType, bool]:
-    """Find the registered type for ``name``; the bool says "extended key space"."""
+def _find_type(name: str) -> tuple[StoreType, bool] | None:
+    """Return the registered type called ``name`` or, failing that, ``name`` without a leading
+    ``h`` (then with the extended key space: True); None when neither is registered.
+    """
     lowered = name.lower()
     found = _load_store_type(lowered)
     if found is not None:
@@ -154,9 +156,29 @@ def _resolve_type(name: str) -> tuple[StoreType, bool]:
         found = _load_store_type(lowered[1:])
         if found is not None:
             return found, True
-    base = lowered
-    if lowered.startswith("h") and lowered[1:] in _KNOWN_DISTRIBUTIONS:
-        base = lowered[1:]
+    return None
+
+
+def _split_type(spec: str) -> tuple[StoreType, bool, list[str]]:
+    """Split ``spec`` (``hfs``, ``memory+readonly``, ``sql+postgresql+readonly``) into the store
+    type, whether keys are extended, and the old-form decorator names that follow it.
+
+    A type name may itself contain ``+``: the longest registered head wins. The installed
+    entry points are scanned again once before giving up, in case something was installed.
+    """
+    parts = spec.split("+")
+    for rescan in (False, True):
+        if rescan:
+            _entry_points.cache_clear()
+        for end in range(len(parts), 0, -1):
+            found = _find_type("+".join(parts[:end]))
+            if found is not None:
+                return found[0], found[1], parts[end:]
+    name = parts[0]
+    lowered = name.lower()
+    base = (
+        lowered[1:] if lowered.startswith("h") and lowered[1:] in _KNOWN_DISTRIBUTIONS else lowered
+    )
     if base in _KNOWN_DISTRIBUTIONS:
         distribution = _KNOWN_DISTRIBUTIONS[base]
         raise BackendNotInstalledError(
@@ -230,14 +252,13 @@ def get_store(type: str, create_if_missing: bool = True, **params: Any) -> KeyVa
     """
     if not _is_nonempty_str(type):
         raise ConfigurationError(f"store type must be a non-empty str, got {type!r}")
-    base, *old_wrappers = type.split("+")
+    store_type, extended, old_wrappers = _split_type(type)
     wrappers = _split_wrappers(params.pop("wrap", None))
     if old_wrappers and wrappers:
         raise ConfigurationError(
             f"store type {type!r} names decorators and wrap={'+'.join(wrappers)!r} does too; "
             "use one of the two forms"
         )
-    store_type, extended = _resolve_type(base)
     store = store_type.create(
         params, extended_keys=extended, create_if_missing=_as_bool(create_if_missing)
     )
@@ -263,8 +284,7 @@ def url2dict(url: str) -> dict[str, Any]:
     each store type documents its form (``fs:///abs/path``, ``memory://``, ...).
     """
     parsed = parse_store_url(url)
-    base = parsed.scheme.split("+")[0]
-    store_type, _ = _resolve_type(base)
+    store_type, _, _ = _split_type(parsed.scheme)
     params: dict[str, Any] = {"type": parsed.scheme}
     wrap_specs = [part for part in parsed.fragment.split("#") if part.startswith("wrap:")]
     if wrap_specs:
