@@ -145,8 +145,9 @@ def _load_store_type(name: str) -> StoreType | None:
 
 
 def _find_type(name: str) -> tuple[StoreType, bool] | None:
-    """Return the registered type called ``name`` or, failing that, ``name`` without a leading
-    ``h`` (then with the extended key space: True); None when neither is registered.
+    """Return the registered type ``name`` (or ``name`` without a leading ``h``), or None.
+
+    The bool says whether the ``h`` was dropped, i.e. keys are in the extended key space.
     """
     lowered = name.lower()
     found = _load_store_type(lowered)
@@ -160,9 +161,9 @@ def _find_type(name: str) -> tuple[StoreType, bool] | None:
 
 
 def _split_type(spec: str) -> tuple[StoreType, bool, list[str]]:
-    """Split ``spec`` (``hfs``, ``memory+readonly``, ``sql+postgresql+readonly``) into the store
-    type, whether keys are extended, and the old-form decorator names that follow it.
+    """Split ``spec`` into store type, extended-keys flag and old-form decorator names.
 
+    ``spec`` is e.g. ``hfs``, ``memory+readonly`` or ``sql+postgresql+readonly``.
     A type name may itself contain ``+``: the longest registered head wins. The installed
     entry points are scanned again once before giving up, in case something was installed.
     """
