@@ -1,0 +1,1 @@
+"""minimalkv.cache (under construction)."""

@@ -1,0 +1,1 @@
+"""minimalkv.crypt (under construction)."""

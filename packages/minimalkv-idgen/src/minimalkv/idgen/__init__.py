@@ -1,0 +1,1 @@
+"""minimalkv.idgen (under construction)."""

@@ -1,0 +1,1 @@
+"""minimalkv.redis (under construction)."""

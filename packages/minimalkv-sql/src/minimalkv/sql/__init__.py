@@ -1,0 +1,1 @@
+"""minimalkv.sql (under construction)."""
