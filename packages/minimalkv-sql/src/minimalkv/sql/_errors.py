@@ -1,0 +1,97 @@
+"""The one place where SQLAlchemy and driver errors become minimalkv errors.
+
+::
+
+    sqlalchemy.exc.TimeoutError (pool exhausted)       -> StoreTimeoutError
+    DBAPIError: lock wait / busy / statement timeout   -> StoreTimeoutError
+    DBAPIError: connection lost, refused, invalidated  -> StoreConnectionError
+    any other SQLAlchemyError                          -> StoreError
+
+Messages name the operation and the store (its URL without password and the table), and the
+driver's own message, never the statement's parameters (they hold the values).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Final
+
+from minimalkv import StoreConnectionError, StoreError, StoreTimeoutError
+from sqlalchemy import exc
+
+__all__ = ["translate_errors"]
+
+# PostgreSQL SQLSTATEs: 57014 query_canceled (statement_timeout), 55P03 lock_not_available,
+# 40P01 deadlock_detected is retried by nobody here and stays a StoreError.
+_PG_TIMEOUT_STATES: Final = frozenset({"57014", "55P03"})
+# MySQL/MariaDB error numbers: 1205 lock wait timeout, 3024 / 1969 max execution time.
+_MYSQL_TIMEOUT_CODES: Final = frozenset({1205, 3024, 1969})
+# 2002/2003 cannot connect, 2006 server gone away, 2013 lost connection, 2055 lost (SSL),
+# 1040 too many connections, 1045 access denied, 1049 unknown database.
+_MYSQL_CONNECTION_CODES: Final = frozenset({2002, 2003, 2006, 2013, 2055, 1040, 1045, 1049})
+_SQLITE_TIMEOUT_TEXT: Final = ("database is locked", "database table is locked")
+_SQLITE_CONNECTION_TEXT: Final = ("unable to open database file",)
+
+
+def _driver_code(orig: BaseException) -> int | None:
+    args = getattr(orig, "args", ())
+    if args and isinstance(args[0], int) and not isinstance(args[0], bool):
+        return args[0]
+    return None
+
+
+def _classify(error: exc.SQLAlchemyError) -> type[StoreError]:
+    if isinstance(error, exc.TimeoutError):
+        return StoreTimeoutError
+    if not isinstance(error, exc.DBAPIError):
+        return StoreError
+    orig = error.orig
+    text = str(orig).lower()
+    sqlstate = getattr(orig, "sqlstate", None)
+    code = _driver_code(orig)
+    if (
+        sqlstate in _PG_TIMEOUT_STATES
+        or code in _MYSQL_TIMEOUT_CODES
+        or any(part in text for part in _SQLITE_TIMEOUT_TEXT)
+        or isinstance(orig, TimeoutError)
+    ):
+        return StoreTimeoutError
+    if error.connection_invalidated or code in _MYSQL_CONNECTION_CODES:
+        return StoreConnectionError
+    if any(part in text for part in _SQLITE_CONNECTION_TEXT):
+        return StoreConnectionError
+    if isinstance(error, exc.OperationalError) and (
+        (isinstance(sqlstate, str) and sqlstate.startswith("08"))  # connection exception class
+        or (sqlstate is None and code is None and "connect" in text)
+    ):
+        return StoreConnectionError
+    return StoreError
+
+
+def _hint(error: exc.SQLAlchemyError) -> str:
+    text = str(getattr(error, "orig", error)).lower()
+    if "no such table" in text or "does not exist" in text or "doesn't exist" in text:
+        return " (has the table been created? call metadata.create_all(engine))"
+    if "max_allowed_packet" in text or "packet too large" in text or "packet bigger" in text:
+        return (
+            " (the value is larger than the server's or the driver's max_allowed_packet; "
+            "see the minimalkv-sql README)"
+        )
+    return ""
+
+
+@contextlib.contextmanager
+def translate_errors(where: str, operation: str, key: str | None = None) -> Iterator[None]:
+    """Turn SQLAlchemy errors raised inside the block into minimalkv ``StoreError`` subclasses.
+
+    ``where`` describes the store (safe for messages), ``operation`` the call.
+    """
+    try:
+        yield
+    except exc.SQLAlchemyError as error:
+        cls = _classify(error)
+        orig = getattr(error, "orig", None)
+        detail = str(orig if orig is not None else error).strip().splitlines()
+        first = detail[0] if detail else type(error).__name__
+        raise cls(f"{operation} on {where} failed: {first}{_hint(error)}", key=key) from error

@@ -1,0 +1,323 @@
+"""Registration of the SQL store types for ``get_store`` and ``get_store_from_url``.
+
+URL grammar (``h`` in front of the scheme selects the extended key space)::
+
+    sqlite:///relative/path.db            a file relative to the working directory
+    sqlite:////absolute/path.db           an absolute path (four slashes, as in SQLAlchemy)
+    sqlite://   or   sqlite:///:memory:   a private in-memory database
+    sql+postgresql://[user[:password]@]host[:port]/database[?options]
+    sql+mysql://...   sql+mariadb://...   same form
+
+Options: ``table`` (default ``minimalkv``), ``create_table`` (default: ``create_if_missing``,
+itself true by default), ``driver`` (``psycopg`` for PostgreSQL, ``pymysql`` for MySQL and
+MariaDB by default); any other option is passed to SQLAlchemy's URL (and so to the driver, e.g.
+``sslmode=require``). Credentials are percent-decoded and never shown.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any, Final
+
+from minimalkv import ConfigurationError, KeyValueStore, StoreType, StoreUrl
+from sqlalchemy import URL, Engine, MetaData, create_engine, inspect
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.pool import StaticPool
+
+from ._errors import translate_errors
+from ._store import HSQLAlchemyStore, SQLAlchemyStore
+
+__all__ = [
+    "DEFAULT_TABLE",
+    "STORE_TYPE_MARIADB",
+    "STORE_TYPE_MYSQL",
+    "STORE_TYPE_POSTGRESQL",
+    "STORE_TYPE_SQL",
+    "STORE_TYPE_SQLITE",
+]
+
+DEFAULT_TABLE: Final = "minimalkv"
+"""The table a factory-made store uses unless ``table`` says otherwise."""
+
+_DEFAULT_DRIVERS: Final = {"postgresql": "psycopg", "mysql": "pymysql", "mariadb": "pymysql"}
+# PyMySQL refuses to send a packet over 16 MiB by default; the server's own limit still applies.
+_PYMYSQL_MAX_PACKET: Final = 1 << 30
+_TRUE: Final = frozenset({"true", "1", "yes", "on", ""})
+_FALSE: Final = frozenset({"false", "0", "no", "off"})
+_MEMORY: Final = ("", ":memory:")
+
+
+def _flag(name: str, value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _TRUE:
+        return True
+    if isinstance(value, str) and value.strip().lower() in _FALSE:
+        return False
+    raise ConfigurationError(f"{name} must be true or false, got {value!r}")
+
+
+def _text(name: str, value: object, type_name: str) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise ConfigurationError(f"store type {type_name!r}: {name} must be a str, got {value!r}")
+
+
+def _check_params(type_name: str, params: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
+    unknown = sorted(set(params) - set(allowed))
+    if unknown:
+        raise ConfigurationError(
+            f"store type {type_name!r} takes no parameter(s) {', '.join(unknown)} "
+            f"(it accepts: {', '.join(allowed)}, create_if_missing)"
+        )
+
+
+def _options(type_name: str, value: object) -> dict[str, str]:
+    if value is None:
+        return {}
+    if isinstance(value, Mapping) and all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        return dict(value)
+    raise ConfigurationError(f"store type {type_name!r}: options must be a dict of str to str")
+
+
+def _open_store(
+    engine: Engine,
+    params: Mapping[str, Any],
+    *,
+    extended_keys: bool,
+    create_if_missing: bool,
+    owns_engine: bool,
+) -> SQLAlchemyStore:
+    table = params.get("table", DEFAULT_TABLE)
+    create = _flag("create_table", params.get("create_table", create_if_missing))
+    cls = HSQLAlchemyStore if extended_keys else SQLAlchemyStore
+    try:
+        store = cls(engine, MetaData(), table)
+    except BaseException:
+        if owns_engine:
+            engine.dispose()
+        raise
+    store._owns_engine = owns_engine
+    where = repr(store)
+    try:
+        with translate_errors(where, "create_table" if create else "open"):
+            if create:
+                store.table.metadata.create_all(engine)
+            elif not inspect(engine).has_table(table):
+                raise ConfigurationError(
+                    f"{where}: the table does not exist and create_table is false "
+                    "(create it, or pass create_table=true)"
+                )
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def _engine(url: URL, type_name: str) -> Engine:
+    kwargs: dict[str, Any] = {}
+    if url.get_backend_name() == "sqlite":
+        if (url.database or "") in _MEMORY:
+            # One connection for every thread, or each thread would get its own empty database;
+            # the store takes turns on it.
+            kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
+    elif url.get_driver_name() == "pymysql":
+        kwargs = {"connect_args": {"max_allowed_packet": _PYMYSQL_MAX_PACKET}}
+    try:
+        return create_engine(url, **kwargs)
+    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
+        raise ConfigurationError(
+            f"store type {type_name!r}: cannot create an engine for "
+            f"{url.render_as_string(hide_password=True)}: {exc}"
+        ) from exc
+
+
+# ----------------------------------------------------------------------------- sqlite
+_SQLITE_PARAMS: Final = ("path", "table", "create_table", "options")
+
+
+def _create_sqlite(
+    params: Mapping[str, Any], *, extended_keys: bool, create_if_missing: bool
+) -> KeyValueStore:
+    _check_params("sqlite", params, _SQLITE_PARAMS)
+    path = params.get("path", ":memory:")
+    if isinstance(path, os.PathLike):
+        path = os.fspath(path)
+    if not isinstance(path, str):
+        raise ConfigurationError(f"store type 'sqlite': path must be a str, got {path!r}")
+    if path not in _MEMORY and not create_if_missing and not os.path.exists(path):
+        raise ConfigurationError(
+            f"the SQLite database {path!r} does not exist (and create_if_missing is false)"
+        )
+    url = URL.create("sqlite", database=path or None, query=_options("sqlite", params.get("options")))
+    return _open_store(
+        _engine(url, "sqlite"),
+        params,
+        extended_keys=extended_keys,
+        create_if_missing=create_if_missing,
+        owns_engine=True,
+    )
+
+
+def _split_store_options(url: StoreUrl, names: tuple[str, ...]) -> dict[str, Any]:
+    params: dict[str, Any] = {name: url.query[name] for name in names if name in url.query}
+    passed = {name: value for name, value in url.query.items() if name not in names}
+    if passed:
+        params["options"] = passed
+    return params
+
+
+def _sqlite_params_from_url(url: StoreUrl) -> dict[str, Any]:
+    if url.host or url.port is not None or url.userinfo is not None:
+        raise ConfigurationError(
+            f"store URL {url.redacted!r}: sqlite URLs take no host; use sqlite:///relative.db, "
+            "sqlite:////absolute.db or sqlite:// (in memory)"
+        )
+    params = _split_store_options(url, ("table", "create_table"))
+    params["path"] = url.path[1:] if url.path.startswith("/") else url.path
+    return params
+
+
+STORE_TYPE_SQLITE = StoreType(
+    name="sqlite", create=_create_sqlite, params_from_url=_sqlite_params_from_url
+)
+"""``sqlite:///path.db`` and ``get_store("sqlite", path=...)``."""
+
+
+# ----------------------------------------------------------------------------- servers
+_SERVER_PARAMS: Final = (
+    "host",
+    "port",
+    "user",
+    "password",
+    "database",
+    "driver",
+    "table",
+    "create_table",
+    "options",
+)
+
+
+def _server_creator(backend: str) -> Any:
+    type_name = f"sql+{backend}"
+
+    def create(
+        params: Mapping[str, Any], *, extended_keys: bool, create_if_missing: bool
+    ) -> KeyValueStore:
+        _check_params(type_name, params, _SERVER_PARAMS)
+        driver = _text("driver", params.get("driver"), type_name) or _DEFAULT_DRIVERS[backend]
+        port = params.get("port")
+        if isinstance(port, str) and port.isdigit():
+            port = int(port)
+        if port is not None and (isinstance(port, bool) or not isinstance(port, int)):
+            raise ConfigurationError(f"store type {type_name!r}: port must be an int, got {port!r}")
+        url = URL.create(
+            f"{backend}+{driver}",
+            username=_text("user", params.get("user"), type_name),
+            password=_text("password", params.get("password"), type_name),
+            host=_text("host", params.get("host"), type_name),
+            port=port,
+            database=_text("database", params.get("database"), type_name),
+            query=_options(type_name, params.get("options")),
+        )
+        return _open_store(
+            _engine(url, type_name),
+            params,
+            extended_keys=extended_keys,
+            create_if_missing=create_if_missing,
+            owns_engine=True,
+        )
+
+    return create
+
+
+def _server_params_from_url(url: StoreUrl) -> dict[str, Any]:
+    params = _split_store_options(url, ("table", "create_table", "driver"))
+    database = url.path.lstrip("/")
+    if not url.host or not database or "/" in database:
+        raise ConfigurationError(
+            f"store URL {url.redacted!r}: expected {url.scheme}://[user[:password]@]host[:port]"
+            "/database[?table=...]"
+        )
+    params.update(host=url.host, database=database)
+    if url.port is not None:
+        params["port"] = url.port
+    if url.user:
+        params["user"] = url.user
+    if url.password is not None:
+        params["password"] = url.password
+    return params
+
+
+STORE_TYPE_POSTGRESQL = StoreType(
+    name="sql+postgresql",
+    create=_server_creator("postgresql"),
+    params_from_url=_server_params_from_url,
+)
+"""``sql+postgresql://user:password@host:5432/database?table=...`` (driver psycopg)."""
+
+STORE_TYPE_MYSQL = StoreType(
+    name="sql+mysql", create=_server_creator("mysql"), params_from_url=_server_params_from_url
+)
+"""``sql+mysql://user:password@host:3306/database?table=...`` (driver PyMySQL)."""
+
+STORE_TYPE_MARIADB = StoreType(
+    name="sql+mariadb", create=_server_creator("mariadb"), params_from_url=_server_params_from_url
+)
+"""``sql+mariadb://user:password@host:3306/database?table=...`` (driver PyMySQL)."""
+
+
+# ----------------------------------------------------------------------------- any engine
+_SQL_PARAMS: Final = ("url", "engine", "table", "create_table")
+
+
+def _create_sql(
+    params: Mapping[str, Any], *, extended_keys: bool, create_if_missing: bool
+) -> KeyValueStore:
+    _check_params("sql", params, _SQL_PARAMS)
+    engine = params.get("engine")
+    url = params.get("url")
+    if (engine is None) == (url is None):
+        raise ConfigurationError(
+            "store type 'sql' needs exactly one of url (a SQLAlchemy URL) and engine"
+        )
+    if engine is not None:
+        if not isinstance(engine, Engine):
+            raise ConfigurationError(f"engine must be a sqlalchemy Engine, got {engine!r}")
+        owns = False
+    else:
+        if not isinstance(url, (str, URL)):
+            raise ConfigurationError(f"url must be a str or sqlalchemy URL, got {type(url)!r}")
+        try:
+            parsed = url if isinstance(url, URL) else _parse_sqlalchemy_url(url)
+        except ArgumentError as exc:
+            raise ConfigurationError(f"store type 'sql': url is not a SQLAlchemy URL: {exc}") from None
+        engine = _engine(parsed, "sql")
+        owns = True
+    return _open_store(
+        engine,
+        params,
+        extended_keys=extended_keys,
+        create_if_missing=create_if_missing,
+        owns_engine=owns,
+    )
+
+
+def _parse_sqlalchemy_url(text: str) -> URL:
+    from sqlalchemy import make_url
+
+    return make_url(text)
+
+
+def _sql_params_from_url(url: StoreUrl) -> dict[str, Any]:
+    raise ConfigurationError(
+        f"store URL {url.redacted!r}: name the database in the scheme: sqlite:///path.db, "
+        "sql+postgresql://..., sql+mysql://... or sql+mariadb://..."
+    )
+
+
+STORE_TYPE_SQL = StoreType(name="sql", create=_create_sql, params_from_url=_sql_params_from_url)
+"""``get_store("sql", url="postgresql+psycopg://...")`` or ``get_store("sql", engine=...)``."""

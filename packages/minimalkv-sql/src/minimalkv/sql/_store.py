@@ -1,0 +1,264 @@
+"""SQLAlchemyStore: one row per key in a table of any SQLite, PostgreSQL or MySQL/MariaDB."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from typing import IO, Final
+
+from minimalkv import (
+    BytesReader,
+    CopyMixin,
+    ExtendedKeyspaceMixin,
+    InvalidKeyError,
+    KeyMetadata,
+    KeyNotFoundError,
+    KeyValueStore,
+    check_key,
+    check_prefix,
+)
+from sqlalchemy import Connection, Engine, MetaData, Table, select
+from sqlalchemy.pool import StaticPool
+
+from ._errors import translate_errors
+from ._statements import build_statements
+from ._table import KEY_LENGTH, define_table
+
+__all__ = ["HSQLAlchemyStore", "SQLAlchemyStore"]
+
+_PAGE: Final = 1000
+"""Keys fetched per query while listing."""
+_BATCH: Final = 500
+"""Keys per ``IN (...)`` list of get_many and delete_many (below every driver's limits)."""
+_LISTABLE_LOW: Final = " "
+_LISTABLE_HIGH: Final = "~"
+
+
+def _prefix_bounds(prefix: str) -> tuple[str, str | None] | None:
+    """Return the key range ``[low, high)`` holding exactly the keys that start with ``prefix``.
+
+    Keys are printable ASCII, so a prefix with any other character matches nothing (None), and
+    the successor of a prefix (its last character incremented) is at most ``\\x7f``.
+    """
+    if not prefix:
+        return "", None
+    if not all(_LISTABLE_LOW <= char <= _LISTABLE_HIGH for char in prefix):
+        return None
+    return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+class SQLAlchemyStore(CopyMixin, KeyValueStore):
+    """Stores each value as a row of the table ``tablename`` in the database of ``bind``.
+
+    ``bind`` is a SQLAlchemy :class:`~sqlalchemy.Engine` (SQLite, PostgreSQL, MySQL or
+    MariaDB); the table (``key`` String(250) primary key, ``value`` LargeBinary not null,
+    LONGBLOB on MySQL/MariaDB) is defined on ``metadata``, and creating it is the caller's job,
+    as in the original::
+
+        store = SQLAlchemyStore(engine, metadata, "minimalkv")
+        metadata.create_all(engine)
+
+    Every call is one transaction; ``put`` is one atomic upsert, so concurrent writers of a
+    key (threads or processes) never fail and one of the written values wins. Keys are at most
+    250 characters. Values are held in memory whole, once, on the way in and on the way out
+    (SQL has no portable streaming of a blob); the largest value is bounded by the database.
+    """
+
+    _dialect_name: str
+
+    def __init__(self, bind: Engine, metadata: MetaData, tablename: str) -> None:
+        if not isinstance(bind, Engine):
+            raise TypeError(f"bind must be a sqlalchemy Engine, not {type(bind).__name__}")
+        self.bind: Final = bind
+        self.table: Final[Table] = define_table(metadata, tablename)
+        self._dialect_name = bind.dialect.name
+        self._sql = build_statements(self.table, self._dialect_name)
+        self._where = (
+            f"{type(self).__name__}({bind.url.render_as_string(hide_password=True)}, "
+            f"table {tablename!r})"
+        )
+        # One shared connection (an in-memory SQLite behind a StaticPool) must not carry two
+        # threads' transactions at once: calls take turns on it.
+        shared = isinstance(bind.pool, StaticPool)
+        self._turns: contextlib.AbstractContextManager[object] = (
+            threading.RLock() if shared else contextlib.nullcontext()
+        )
+        self._owns_engine = False
+
+    def __repr__(self) -> str:
+        return f"<{self._where}>"
+
+    def close(self) -> None:
+        """Dispose of the engine if the store created it (the factory); otherwise nothing."""
+        if self._owns_engine:
+            self.bind.dispose()
+
+    # ----------------------------------------------------------------- keys
+    def _check_valid_key(self, key: str) -> None:
+        if key.__class__ is str and len(key) <= KEY_LENGTH and key in self._valid_key_cache:
+            return
+        check_key(key, self.extended_keys)
+        if len(key) > KEY_LENGTH:
+            raise InvalidKeyError(
+                f"invalid key {key[:40]!r}... ({len(key)} characters): a SQL store's keys are "
+                f"at most {KEY_LENGTH} characters (the width of its key column)",
+                key=key,
+            )
+
+    # ----------------------------------------------------------------- reading
+    def _get(self, key: str) -> bytes:
+        with self._turns, translate_errors(self._where, "get", key), self.bind.connect() as conn:
+            value = conn.execute(self._sql.get, {"key": key}).scalar()
+        if value is None:
+            raise KeyNotFoundError.for_key(key)
+        return value if value.__class__ is bytes else bytes(value)
+
+    def _open(self, key: str) -> IO[bytes]:
+        return BytesReader(self._get(key))
+
+    def _has_key(self, key: str) -> bool:
+        with (
+            self._turns,
+            translate_errors(self._where, "contains", key),
+            self.bind.connect() as conn,
+        ):
+            return conn.execute(self._sql.has_key, {"key": key}).first() is not None
+
+    def _metadata(self, key: str) -> KeyMetadata:
+        with (
+            self._turns,
+            translate_errors(self._where, "metadata", key),
+            self.bind.connect() as conn,
+        ):
+            size = conn.execute(self._sql.length, {"key": key}).scalar()
+        if size is None:
+            raise KeyNotFoundError.for_key(key)
+        return KeyMetadata(key=key, size=int(size))
+
+    def _get_many(self, keys: list[str]) -> dict[str, bytes]:
+        found: dict[str, bytes] = {}
+        if not keys:
+            return found
+        unique = list(dict.fromkeys(keys))
+        with (
+            self._turns,
+            translate_errors(self._where, "get_many"),
+            self.bind.connect() as conn,
+            conn.begin(),  # one snapshot where the database gives one
+        ):
+            for start in range(0, len(unique), _BATCH):
+                rows = conn.execute(self._sql.get_many, {"keys": unique[start : start + _BATCH]})
+                for key, value in rows:
+                    found[key] = value if value.__class__ is bytes else bytes(value)
+        return {key: found[key] for key in unique if key in found}
+
+    def _key_page(self, low: str, inclusive: bool, high: str | None) -> list[str]:
+        column = self.table.c.key
+        query = select(column).where(column >= low if inclusive else column > low)
+        if high is not None:
+            query = query.where(column < high)
+        query = query.order_by(column).limit(_PAGE)
+        with self._turns, translate_errors(self._where, "iter_keys"), self.bind.connect() as conn:
+            return list(conn.execute(query).scalars())
+
+    def iter_keys(self, prefix: str = "") -> Iterator[str]:
+        """Iterate over the keys that start with ``prefix``, in byte order.
+
+        Keys are fetched a page at a time by an indexed range query (no connection is held
+        between pages, so the store may be changed while iterating; keys written meanwhile
+        may or may not be seen).
+        """
+        check_prefix(prefix)
+        return self._iter_keys(prefix)
+
+    def _iter_keys(self, prefix: str) -> Iterator[str]:
+        bounds = _prefix_bounds(prefix)
+        if bounds is None:
+            return
+        low, high = bounds
+        inclusive = True
+        while True:
+            page = self._key_page(low, inclusive, high)
+            yield from page
+            if len(page) < _PAGE:
+                return
+            low, inclusive = page[-1], False
+
+    def _iter_prefixes(self, delimiter: str, prefix: str) -> Iterator[str]:
+        # Keys come sorted, so the keys under one yielded prefix are adjacent: after a page,
+        # jump past the current prefix instead of reading every key below it.
+        bounds = _prefix_bounds(prefix)
+        if bounds is None:
+            return
+        low, high = bounds
+        inclusive = True
+        start, width = len(prefix), len(delimiter)
+        last: str | None = None
+        while True:
+            page = self._key_page(low, inclusive, high)
+            for key in page:
+                end = key.find(delimiter, start)
+                found = key if end < 0 else key[: end + width]
+                if found != last:
+                    last = found
+                    yield found
+            if len(page) < _PAGE:
+                return
+            tail = page[-1]
+            if last is not None and last != tail and tail.startswith(last):
+                following = _prefix_bounds(last)
+                if following is None or following[1] is None:  # pragma: no cover - keys are ASCII
+                    low, inclusive = tail, False
+                else:
+                    low, inclusive = following[1], True
+            else:
+                low, inclusive = tail, False
+
+    # ----------------------------------------------------------------- writing
+    def _put(self, key: str, data: bytes) -> str:
+        with self._turns, translate_errors(self._where, "put", key), self.bind.begin() as conn:
+            conn.execute(self._sql.upsert, {"key": key, "value": data})
+        return key
+
+    def _put_many(self, pairs: list[tuple[str, bytes]]) -> list[str]:
+        if not pairs:
+            return []
+        rows = [{"key": key, "value": data} for key, data in pairs]
+        with self._turns, translate_errors(self._where, "put_many"), self.bind.begin() as conn:
+            conn.execute(self._sql.upsert, rows)
+        return [key for key, _ in pairs]
+
+    def _delete(self, key: str) -> None:
+        with self._turns, translate_errors(self._where, "delete", key), self.bind.begin() as conn:
+            conn.execute(self._sql.delete, {"key": key})
+
+    def _delete_many(self, keys: list[str]) -> None:
+        if not keys:
+            return
+        unique = list(dict.fromkeys(keys))
+        with self._turns, translate_errors(self._where, "delete_many"), self.bind.begin() as conn:
+            for start in range(0, len(unique), _BATCH):
+                conn.execute(self._sql.delete_many, {"keys": unique[start : start + _BATCH]})
+
+    def _copy(self, source: str, dest: str) -> str:
+        with self._turns, translate_errors(self._where, "copy", source), self.bind.begin() as conn:
+            self._copy_in(conn, source, dest)
+        return dest
+
+    def _move(self, source: str, dest: str) -> str:
+        with self._turns, translate_errors(self._where, "move", source), self.bind.begin() as conn:
+            self._copy_in(conn, source, dest)
+            if source != dest:
+                conn.execute(self._sql.delete, {"key": source})
+        return dest
+
+    def _copy_in(self, conn: Connection, source: str, dest: str) -> None:
+        copied = conn.execute(self._sql.copy, {"source": source, "dest": dest}).rowcount
+        # MySQL reports 0 affected rows when the new value equals the old one: ask.
+        if not copied and conn.execute(self._sql.has_key, {"key": source}).first() is None:
+            raise KeyNotFoundError.for_key(source)
+
+
+class HSQLAlchemyStore(ExtendedKeyspaceMixin, SQLAlchemyStore):
+    """A :class:`SQLAlchemyStore` whose keys may also contain ``/`` and space."""
