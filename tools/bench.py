@@ -23,17 +23,19 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make the tools namespace importable
     sys.path.insert(0, str(ROOT))
 
+from tools._bench_cases import CASES as CORE_CASES  # noqa: E402
 from tools._bench_cases import (  # noqa: E402
-    CASES,
     Case,
     MiB,
     Settings,
     filesystem_store_class,
     fs_type,
 )
+from tools._bench_cases_decorator import DECORATOR_CASES  # noqa: E402
 from tools._bench_harness import rss_tracking_available, run_paired  # noqa: E402
 from tools._bench_report import Outcome, render_console, render_markdown  # noqa: E402
 
+CASES = (*CORE_CASES, *DECORATOR_CASES)
 DEFAULT_OUTPUT = ROOT / "docs" / "benchmarks.md"
 MEMORY_FS = {"tmpfs", "ramfs"}
 

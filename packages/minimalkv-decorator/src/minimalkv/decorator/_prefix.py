@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Final, cast
 
-from minimalkv import InvalidArgumentError, InvalidKeyError
+from minimalkv import InvalidArgumentError, InvalidKeyError, TtlArgument, capabilities_of
 
+from ._errors import UnsupportedCapabilityError
+from ._protocols import TtlWritableStore
 from ._store_decorator import StoreDecorator, WrappedStore, key_rules
 
 __all__ = ["PrefixDecorator"]
+
+# Bound on the per-decorator table of bare keys already validated (cleared when full).
+_KNOWN_LIMIT: Final = 1 << 14
 
 
 class PrefixDecorator(StoreDecorator[WrappedStore]):
@@ -44,6 +50,7 @@ class PrefixDecorator(StoreDecorator[WrappedStore]):
             ) from exc
         self._prefix = prefix
         self._check_bare_key = rules
+        self._install_fast_paths()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._prefix!r}, {self._dstore!r})"
@@ -58,6 +65,71 @@ class PrefixDecorator(StoreDecorator[WrappedStore]):
             raise InvalidKeyError("invalid key '': keys must not be empty", key="")
         self._check_bare_key(key)
         return self._prefix + key
+
+    def _bind_fast_paths(self) -> tuple[str, ...]:
+        """Install closures for ``get`` and ``put`` that remember the keys they validated.
+
+        A bare key, once valid, maps to the same inner key forever, so each decorator keeps a
+        bounded table ``key -> prefix + key`` of exact ``str`` keys it validated: a known key
+        costs one dict lookup instead of the validation and a concatenation (and the inner key
+        object, hash included, is reused). The wrapped store still validates the inner key, in
+        its own (cached) way. Nothing is installed for a subclass that overrides ``get``,
+        ``put``, ``_inner_key`` or ``_guard_write``.
+        """
+        cls = type(self)
+        if (
+            cls._inner_key is not PrefixDecorator._inner_key
+            or cls._guard_write is not StoreDecorator._guard_write
+        ):
+            return ()
+        known: dict[str, str] = {}
+        inner_key = self._inner_key
+        wrapped = self._dstore
+
+        def remember(key: str) -> str:
+            inner = inner_key(key)  # raises InvalidKeyError for an invalid key
+            if key.__class__ is str:
+                if len(known) >= _KNOWN_LIMIT:
+                    known.clear()
+                known[key] = inner
+            return inner
+
+        names: list[str] = []
+        if cls.get is PrefixDecorator.get:
+            inner_get = wrapped.get
+
+            def get(key: str) -> bytes:
+                try:
+                    inner = known[key]
+                except (KeyError, TypeError):
+                    inner = remember(key)
+                return inner_get(inner)
+
+            self.__dict__["get"] = get
+            names.append("get")
+        if cls.put is PrefixDecorator.put:
+            inner_put = wrapped.put
+            where = f"{cls.__name__} over {type(wrapped).__name__}"
+
+            def put(key: str, data: bytes, ttl_secs: TtlArgument = None) -> str:
+                try:
+                    inner = known[key]
+                except (KeyError, TypeError):
+                    inner = remember(key)
+                if ttl_secs is None:
+                    inner_put(inner, data)
+                    return key
+                if not capabilities_of(wrapped).ttl:
+                    raise UnsupportedCapabilityError(
+                        f"put({key!r}, ..., ttl_secs={ttl_secs!r}): {where} cannot do this, "
+                        "the wrapped store has no 'ttl' capability (see minimalkv.capabilities_of)"
+                    )
+                cast(TtlWritableStore, wrapped).put(inner, data, ttl_secs=ttl_secs)
+                return key
+
+            self.__dict__["put"] = put
+            names.append("put")
+        return tuple(names)
 
     def _outer_key(self, inner_key: str) -> str | None:
         if not inner_key.startswith(self._prefix):

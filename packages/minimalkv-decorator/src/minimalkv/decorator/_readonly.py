@@ -23,6 +23,26 @@ class ReadOnlyDecorator(StoreDecorator[WrappedStore]):
     :attr:`capabilities` therefore report neither ``copy`` nor ``ttl``.
     """
 
+    def __init__(self, store: WrappedStore) -> None:
+        super().__init__(store)
+        self._install_fast_paths()
+
+    def _bind_fast_paths(self) -> tuple[str, ...]:
+        """Use the wrapped store's own bound ``get`` and ``open``: a read costs no extra call.
+
+        Reads pass through unchanged, so the bound methods behave exactly as the class
+        methods would. Not installed for a subclass that overrides them.
+        """
+        cls = type(self)
+        names = tuple(
+            name
+            for name in ("get", "open")
+            if getattr(cls, name) is getattr(ReadOnlyDecorator, name)
+        )
+        for name in names:
+            self.__dict__[name] = getattr(self._dstore, name)
+        return names
+
     @property
     def capabilities(self) -> StoreCapabilities:
         """The wrapped store's capabilities without the writing ones (``copy``, ``ttl``)."""

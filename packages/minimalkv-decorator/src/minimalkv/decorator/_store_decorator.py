@@ -72,6 +72,38 @@ class StoreDecorator(KeyValueStore, Generic[WrappedStore]):
         # keeps working.
         self._dstore = store
 
+    # ----------------------------------------------------------------- fast paths
+    # A class with ``__getattr__`` (the forwarding below) gets no specialised attribute access
+    # from CPython, so every ``self.x`` in a method costs a generic lookup. A subclass may
+    # therefore install plain callables for its hot methods in the instance ``__dict__``
+    # (closures over what they need, no ``self``): :meth:`_bind_fast_paths` installs them and
+    # returns their names, which pickling leaves out and unpickling installs again.
+    _fast_path_names: tuple[str, ...] = ()
+
+    def _bind_fast_paths(self) -> tuple[str, ...]:
+        """Install instance-level fast versions of hot methods; return their names.
+
+        The default installs none. Call it at the end of ``__init__``; an override installs a
+        callable only when the subclass at hand does not override the method it stands for.
+        """
+        return ()
+
+    def _install_fast_paths(self) -> None:
+        names = self._bind_fast_paths()
+        self.__dict__["_fast_path_names"] = names
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Return the state to pickle: the instance attributes without the fast paths."""
+        state = dict(self.__dict__)
+        for name in (*state.get("_fast_path_names", ()), "_fast_path_names"):
+            state.pop(name, None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore a pickled decorator and install its fast paths again."""
+        self.__dict__.update(state)
+        self._install_fast_paths()
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._dstore!r})"
 

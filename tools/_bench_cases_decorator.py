@@ -1,0 +1,103 @@
+"""Benchmark cases of minimalkv-decorator: a decorator over DictStore against the bare DictStore.
+
+The raw side of each case is a bare :class:`minimalkv.memory.DictStore` holding the same keys
+and values; the library side is the decorator over another DictStore. Both run in the same
+round and process, interleaved by the harness, so the ratio is the decorator's overhead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from typing import Any
+
+from tools._bench_cases import Case, Settings, Target
+from tools._bench_harness import Paired
+
+__all__ = ["DECORATOR_CASES"]
+
+_PREFIX = "tenant-1_"
+
+
+def _items(settings: Settings) -> list[tuple[str, bytes]]:
+    return [(f"key-{i:06d}", os.urandom(settings.value_size)) for i in range(settings.values)]
+
+
+def _chunks(items: list[Any], size: int) -> list[list[Any]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _paired_get(settings: Settings, decorated: Any, bare: Any) -> Paired:
+    items = _items(settings)
+    for key, value in items:
+        bare.put(key, value)
+        decorated.store.put(_PREFIX + key if hasattr(decorated, "prefix") else key, value)
+    chunks = _chunks([key for key, _ in items], settings.chunk)
+
+    def run_raw(i: int) -> None:
+        get = bare.get
+        for key in chunks[i]:
+            get(key)
+
+    def run_lib(i: int) -> None:
+        get = decorated.get
+        for key in chunks[i]:
+            get(key)
+
+    return Paired(run_raw, run_lib, len(chunks), settings.chunk)
+
+
+def _build_prefix_get(settings: Settings, stack: contextlib.ExitStack) -> Paired:
+    from minimalkv.decorator import PrefixDecorator
+    from minimalkv.memory import DictStore
+
+    return _paired_get(settings, PrefixDecorator(_PREFIX, DictStore()), DictStore())
+
+
+def _build_readonly_get(settings: Settings, stack: contextlib.ExitStack) -> Paired:
+    from minimalkv.decorator import ReadOnlyDecorator
+    from minimalkv.memory import DictStore
+
+    return _paired_get(settings, ReadOnlyDecorator(DictStore()), DictStore())
+
+
+def _build_prefix_put(settings: Settings, stack: contextlib.ExitStack) -> Paired:
+    from minimalkv.decorator import PrefixDecorator
+    from minimalkv.memory import DictStore
+
+    chunks = _chunks(_items(settings), settings.chunk)
+    bare = DictStore()
+    decorated = PrefixDecorator(_PREFIX, DictStore())
+
+    def run_raw(i: int) -> None:
+        put = bare.put
+        for key, value in chunks[i]:
+            put(key, value)
+
+    def run_lib(i: int) -> None:
+        put = decorated.put
+        for key, value in chunks[i]:
+            put(key, value)
+
+    return Paired(run_raw, run_lib, len(chunks), settings.chunk)
+
+
+def _case(name: str, title: str, build: Any) -> Case:
+    return Case(
+        name=name,
+        title=title,
+        baseline="the same call on a bare `DictStore`",
+        unit="ops/s",
+        target=Target(min_ratio=0.8),
+        needs_fs=False,
+        large=False,
+        build=build,
+    )
+
+
+DECORATOR_CASES: tuple[Case, ...] = (
+    _case("prefix-get", "`PrefixDecorator(DictStore()).get`", _build_prefix_get),
+    _case("prefix-put", "`PrefixDecorator(DictStore()).put`", _build_prefix_put),
+    _case("readonly-get", "`ReadOnlyDecorator(DictStore()).get`", _build_readonly_get),
+)
+"""The decorator cases, registered in tools/bench.py."""
