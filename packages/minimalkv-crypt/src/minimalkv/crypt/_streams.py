@@ -212,7 +212,12 @@ def open_verified(signer: Signer, key: str, inner: IO[bytes]) -> VerifyingReader
     closed).
     """
     try:
-        total = inner.seek(0, os.SEEK_END)
+        if isinstance(inner, io.BytesIO):
+            # minimalkv.BytesReader.seek(0, SEEK_END) measures the value with getbuffer(),
+            # which copies the whole value; io.BytesIO's own seek does not.
+            total = io.BytesIO.seek(inner, 0, os.SEEK_END)
+        else:
+            total = inner.seek(0, os.SEEK_END)
         digest_size = signer.digest_size
         if total < digest_size:
             raise too_short(key, total, digest_size)
