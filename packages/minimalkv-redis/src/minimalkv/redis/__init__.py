@@ -1,1 +1,18 @@
-"""minimalkv.redis (under construction)."""
+"""Redis store for minimalkv (redis-py): :class:`RedisStore` (``redis://``) and
+:class:`HRedisStore` (``hredis://``), with time-to-live, server-side copy and batch calls.
+"""
+
+from ._errors import DEFAULT_MAX_VALUE_SIZE, ValueTooLargeError
+from ._reader import RedisRangeReader
+from ._store import MAX_TTL_SECS, TEMP_KEY_PREFIX, HRedisStore, RedisStore, escape_match_pattern
+
+__all__ = [
+    "DEFAULT_MAX_VALUE_SIZE",
+    "MAX_TTL_SECS",
+    "TEMP_KEY_PREFIX",
+    "HRedisStore",
+    "RedisRangeReader",
+    "RedisStore",
+    "ValueTooLargeError",
+    "escape_match_pattern",
+]

@@ -1,0 +1,166 @@
+"""Registration of the ``redis`` and ``rediss`` store types (``hredis://`` and ``hrediss://`` too).
+
+URL form: ``redis://[[user:]password@]host[:port][/db][?options]``; ``rediss://`` connects with
+TLS. A user-info part without ``:`` is the password (the original's grammar); with ``:`` it is
+an ACL user name and password. The host defaults to ``localhost``, the port to 6379, the database
+to 0. Options: ``socket_timeout``, ``socket_connect_timeout`` (seconds), ``default_ttl_secs``,
+``max_value_size`` (bytes), and for TLS ``ssl_cert_reqs`` (``required``, ``optional``,
+``none``) and ``ssl_ca_certs`` (a file).
+
+``get_store("redis", host=..., port=..., db=..., password=..., username=..., ...)`` takes the
+same settings as keyword parameters (and ``ssl=True`` instead of the ``rediss`` type).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any, Final
+
+import redis
+from minimalkv import ConfigurationError, KeyValueStore, StoreType, StoreUrl
+
+from ._store import HRedisStore, RedisStore
+
+__all__ = ["STORE_TYPE", "STORE_TYPE_TLS"]
+
+_URL_OPTIONS: Final = (
+    "socket_timeout",
+    "socket_connect_timeout",
+    "default_ttl_secs",
+    "max_value_size",
+    "ssl_cert_reqs",
+    "ssl_ca_certs",
+)
+_PARAMS: Final = ("host", "port", "db", "password", "username", "ssl", *_URL_OPTIONS)
+
+
+def _number(name: str, value: object, *, integer: bool = False) -> float | int | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = int(value) if integer else float(value)
+        except ValueError:
+            kind = "a whole number" if integer else "a number"
+            raise ConfigurationError(f"{name} must be {kind}, got {value!r}") from None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigurationError(f"{name} must be a number, got {value!r}")
+    if integer and not isinstance(value, int):
+        raise ConfigurationError(f"{name} must be a whole number, got {value!r}")
+    if not math.isfinite(value) or value < 0:
+        raise ConfigurationError(f"{name} must be a finite number, at least 0, got {value!r}")
+    return value
+
+
+def _text(name: str, value: object) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise ConfigurationError(f"{name} must be a str, got {type(value).__name__}")
+
+
+def _flag(name: str, value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "1", "yes", "on", ""):
+        return True
+    if isinstance(value, str) and value.strip().lower() in ("false", "0", "no", "off"):
+        return False
+    raise ConfigurationError(f"{name} must be true or false, got {value!r}")
+
+
+def _build(params: Mapping[str, Any], extended_keys: bool, tls: bool) -> KeyValueStore:
+    unknown = sorted(set(params) - set(_PARAMS))
+    if unknown:
+        raise ConfigurationError(
+            f"store type 'redis' takes no parameter(s) {', '.join(unknown)} "
+            f"(it accepts: {', '.join(_PARAMS)}, create_if_missing)"
+        )
+    port = _number("port", params.get("port", 6379), integer=True)
+    db = _number("db", params.get("db", 0), integer=True)
+    ssl = tls or _flag("ssl", params.get("ssl", False))
+    options: dict[str, Any] = {
+        "host": _text("host", params.get("host")) or "localhost",
+        "port": port,
+        "db": db,
+        "password": _text("password", params.get("password")),
+        "username": _text("username", params.get("username")),
+        "socket_timeout": _number("socket_timeout", params.get("socket_timeout")),
+        "socket_connect_timeout": _number(
+            "socket_connect_timeout", params.get("socket_connect_timeout")
+        ),
+    }
+    if ssl:
+        options["ssl"] = True
+        if params.get("ssl_cert_reqs") is not None:
+            reqs = _text("ssl_cert_reqs", params["ssl_cert_reqs"])
+            if reqs not in ("required", "optional", "none"):
+                raise ConfigurationError(
+                    f"ssl_cert_reqs must be required, optional or none, got {reqs!r}"
+                )
+            options["ssl_cert_reqs"] = reqs
+        if params.get("ssl_ca_certs") is not None:
+            options["ssl_ca_certs"] = _text("ssl_ca_certs", params["ssl_ca_certs"])
+    elif params.get("ssl_cert_reqs") is not None or params.get("ssl_ca_certs") is not None:
+        raise ConfigurationError("ssl_cert_reqs and ssl_ca_certs need TLS (rediss:// or ssl=True)")
+    store_options: dict[str, Any] = {"owns_client": True}
+    if params.get("default_ttl_secs") is not None:
+        ttl = params["default_ttl_secs"]
+        if isinstance(ttl, str) and ttl not in ("forever", "not_set"):
+            ttl = _number("default_ttl_secs", ttl)
+        store_options["default_ttl_secs"] = ttl
+    if params.get("max_value_size") is not None:
+        store_options["max_value_size"] = _number(
+            "max_value_size", params["max_value_size"], integer=True
+        )
+    client = redis.Redis(**options)
+    cls = HRedisStore if extended_keys else RedisStore
+    try:
+        return cls(client, **store_options)
+    except BaseException:
+        client.close()
+        raise
+
+
+def _create(
+    params: Mapping[str, Any], *, extended_keys: bool, create_if_missing: bool
+) -> KeyValueStore:
+    return _build(params, extended_keys, tls=False)
+
+
+def _create_tls(
+    params: Mapping[str, Any], *, extended_keys: bool, create_if_missing: bool
+) -> KeyValueStore:
+    return _build(params, extended_keys, tls=True)
+
+
+def _params_from_url(url: StoreUrl) -> dict[str, Any]:
+    url.check_options(*_URL_OPTIONS)
+    params: dict[str, Any] = dict(url.query)
+    if url.host:
+        params["host"] = url.host
+    if url.port is not None:
+        params["port"] = url.port
+    database = url.path.strip("/")
+    if database:
+        if not database.isdigit():
+            raise ConfigurationError(
+                f"store URL {url.redacted}: the path must be a database number, e.g. /15"
+            )
+        params["db"] = int(database)
+    if url.password is not None:  # user:password@ (ACL); ":password@" has no user
+        params["password"] = url.password
+        if url.user:
+            params["username"] = url.user
+    elif url.userinfo:  # password@ (the original's form)
+        params["password"] = url.userinfo
+    return params
+
+
+STORE_TYPE: Final = StoreType(name="redis", create=_create, params_from_url=_params_from_url)
+"""The ``redis`` store type (``redis://``, ``hredis://``)."""
+
+STORE_TYPE_TLS: Final = StoreType(
+    name="rediss", create=_create_tls, params_from_url=_params_from_url
+)
+"""The ``rediss`` store type: Redis over TLS (``rediss://``, ``hrediss://``)."""
