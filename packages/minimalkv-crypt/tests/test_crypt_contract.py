@@ -48,6 +48,4 @@ class TestHMACHFilesystemStoreContract(ContractSuite):
 
     @pytest.fixture
     def store_factory(self, tmp_path_factory: pytest.TempPathFactory) -> StoreFactory:
-        return lambda: HMACDecorator(
-            SECRET, HFilesystemStore(tmp_path_factory.mktemp("hmac-hfs"))
-        )
+        return lambda: HMACDecorator(SECRET, HFilesystemStore(tmp_path_factory.mktemp("hmac-hfs")))
