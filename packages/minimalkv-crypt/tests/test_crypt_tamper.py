@@ -25,7 +25,7 @@ SECRET = b"tamper-test-secret"
 DATA = bytes(range(256)) * 3  # 768 bytes: several pieces for piecewise reads
 OTHER = b"another value of the same length".ljust(len(DATA), b".")
 
-Tamper = Callable[[KeyValueStore], None]
+Tamper = Callable[[KeyValueStore], object]
 
 
 def _flip(value: bytes, index: int) -> bytes:
