@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 import redis
+from minimalkv import parse_store_url
 
 URL_VARIABLE = "MINIMALKV_REDIS_URL"
 DEFAULT_URL = "redis://127.0.0.1:6379/14"
@@ -143,12 +144,13 @@ def _private_server(binary: str) -> Iterator[RedisTarget]:
 
 @contextlib.contextmanager
 def _given_server(url: str) -> Iterator[RedisTarget]:
-    options = redis.connection.parse_url(url)
-    first = int(options.get("db", 14) if "/" in url.split("//", 1)[-1] else 14)
+    parsed = parse_store_url(url)
+    database = parsed.path.strip("/")
+    first = int(database) if database.isdigit() else 14
     target = RedisTarget(
-        str(options.get("host", "127.0.0.1")),
-        int(options.get("port", 6379)),
-        options.get("password"),
+        parsed.host or "127.0.0.1",
+        parsed.port or 6379,
+        parsed.password if parsed.password is not None else parsed.userinfo,
         (first, first + 1),
         owned=False,
     )

@@ -1,5 +1,7 @@
-"""Redis store for minimalkv (redis-py): :class:`RedisStore` (``redis://``) and
-:class:`HRedisStore` (``hredis://``), with time-to-live, server-side copy and batch calls.
+"""Redis store for minimalkv (redis-py): :class:`RedisStore` and :class:`HRedisStore`.
+
+``redis://`` and ``hredis://`` (``rediss://`` with TLS), with time-to-live, server-side copy,
+batch calls, and streaming of large values.
 """
 
 from ._errors import DEFAULT_MAX_VALUE_SIZE, ValueTooLargeError

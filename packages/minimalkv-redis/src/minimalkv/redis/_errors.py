@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from minimalkv import StoreConnectionError, StoreError, StoreTimeoutError
+
 from redis import exceptions as redis_errors
 
 __all__ = ["ValueTooLargeError", "describe_client", "translate_error"]

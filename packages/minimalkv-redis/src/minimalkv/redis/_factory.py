@@ -17,8 +17,9 @@ import math
 from collections.abc import Mapping
 from typing import Any, Final
 
-import redis
 from minimalkv import ConfigurationError, KeyValueStore, StoreType, StoreUrl
+
+import redis
 
 from ._store import HRedisStore, RedisStore
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from minimalkv import StoreError
+
 from redis import exceptions as redis_errors
 
 from ._errors import translate_error
@@ -97,7 +98,7 @@ class RedisRangeReader(io.RawIOBase):
 
     def readall(self) -> bytes:
         """Read from the current position to the end."""
-        parts = []
+        parts: list[bytes] = []
         while True:
             part = self.read(max(self._size - self._position, 1))
             if not part:

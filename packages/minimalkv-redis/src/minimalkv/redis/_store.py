@@ -29,6 +29,7 @@ from minimalkv import (
     is_valid_key,
     normalize_ttl,
 )
+
 from redis import exceptions as redis_errors
 
 from ._errors import DEFAULT_MAX_VALUE_SIZE, ValueTooLargeError, describe_client, translate_error

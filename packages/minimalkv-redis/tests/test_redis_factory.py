@@ -1,0 +1,196 @@
+"""URLs, factory parameters, error mapping and the seed's import path."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import redis
+from minimalkv import (
+    ConfigurationError,
+    StoreConnectionError,
+    StoreError,
+    StoreTimeoutError,
+    get_store,
+    get_store_from_url,
+    url2dict,
+)
+from minimalkv.redis import HRedisStore, RedisStore
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+
+def _kwargs(store: Any) -> dict[str, Any]:
+    return dict(store.redis.connection_pool.connection_kwargs)
+
+
+def test_url_forms() -> None:
+    assert url2dict("redis://") == {"type": "redis"}
+    assert url2dict("redis://secret@example.org:6380/3") == {
+        "type": "redis",
+        "host": "example.org",
+        "port": 6380,
+        "db": 3,
+        "password": "secret",
+    }
+    assert url2dict("redis://alice:s%3Acret@h/1?socket_timeout=2") == {
+        "type": "redis",
+        "host": "h",
+        "db": 1,
+        "username": "alice",
+        "password": "s:cret",
+        "socket_timeout": "2",
+    }
+    assert url2dict("redis://:pw@h")["password"] == "pw"  # noqa: S105
+    assert "username" not in url2dict("redis://:pw@h")
+
+
+def test_url_builds_store_without_connecting() -> None:
+    store = get_store_from_url("redis://secret@example.invalid:6380/3?socket_timeout=2.5")
+    assert type(store) is RedisStore
+    kwargs = _kwargs(store)
+    assert (kwargs["host"], kwargs["port"], kwargs["db"]) == ("example.invalid", 6380, 3)
+    assert kwargs["password"] == "secret"  # noqa: S105
+    assert kwargs["socket_timeout"] == 2.5
+    assert "secret" not in repr(store)
+    assert repr(store) == "RedisStore(redis://***@example.invalid:6380/3)"
+    store.close()
+    default = get_store_from_url("redis://")
+    assert (_kwargs(default)["host"], _kwargs(default)["port"], _kwargs(default)["db"]) == (
+        "localhost",
+        6379,
+        0,
+    )
+
+
+def test_hredis_and_rediss() -> None:
+    assert type(get_store_from_url("hredis://localhost/2")) is HRedisStore
+    tls = get_store_from_url("rediss://h:6390/0?ssl_cert_reqs=none")
+    assert type(tls) is RedisStore
+    assert "SSL" in tls.redis.connection_pool.connection_class.__name__
+    assert repr(tls) == "RedisStore(rediss://h:6390/0)"
+    assert type(get_store_from_url("hrediss://h")) is HRedisStore
+
+
+def test_get_store_with_parameters(redis_target: Any) -> None:
+    store = get_store(
+        "redis",
+        host=redis_target.host,
+        port=redis_target.port,
+        db=redis_target.databases[0],
+        password=redis_target.password,
+        default_ttl_secs=30,
+    )
+    assert isinstance(store, RedisStore)
+    assert store.default_ttl_secs == 30
+    store.put("factory-key", b"v")
+    assert store.get("factory-key") == b"v"
+    store.delete("factory-key")
+    store.close()
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("redis://h/1?bogus=1", "unknown option"),
+        ("redis://h/notanumber", "database number"),
+        ("redis://h/1?socket_timeout=soon", "socket_timeout"),
+        ("redis://h/1?ssl_cert_reqs=none", "TLS"),
+        ("rediss://h/1?ssl_cert_reqs=maybe", "ssl_cert_reqs"),
+        ("redis://h/1?default_ttl_secs=0", "ttl_secs"),
+    ],
+)
+def test_bad_urls(url: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        get_store_from_url(url)
+
+
+def test_bad_parameters() -> None:
+    with pytest.raises(ConfigurationError, match="nonsense"):
+        get_store("redis", nonsense=1)
+    with pytest.raises(ConfigurationError, match="port"):
+        get_store("redis", port="eighty")
+
+
+def test_acl_user_from_url(redis_target: Any, redis_client: Any) -> None:
+    if redis_target.owned:
+        redis_client.acl_setuser(
+            "minimalkv-test", enabled=True, passwords=["+pw"], keys=["*"], commands=["+@all"]
+        )
+        user, password = "minimalkv-test", "pw"
+    else:  # a shared server: authenticate as the default user instead of adding one
+        user, password = "default", redis_target.password or "unused"
+    url = f"redis://{user}:{password}@{redis_target.host}:{redis_target.port}/{redis_target.databases[0]}"
+    store = get_store_from_url(url)
+    store.put("acl", b"ok")
+    assert store.get("acl") == b"ok"
+    assert password not in repr(store)
+    store.close()
+
+
+def test_connection_refused_maps_to_store_connection_error() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    # No retries: redis-py's default retries with backoff would only make the test slow.
+    client = redis.Redis(port=port, password="hunter2", retry=Retry(NoBackoff(), 0))  # noqa: S106
+    store = RedisStore(client)
+    with pytest.raises(StoreConnectionError) as info:
+        store.get("k")
+    assert isinstance(info.value, ConnectionError)
+    assert f"redis://***@localhost:{port}/0" in str(info.value)
+    assert "hunter2" not in str(info.value)
+    with pytest.raises(StoreConnectionError):
+        store.put("k", b"v")
+    with pytest.raises(StoreConnectionError):
+        store.keys()
+
+
+@pytest.fixture
+def silent_server() -> Iterator[int]:
+    """A TCP server that accepts connections and never answers."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    accepted: list[socket.socket] = []
+
+    def accept() -> None:
+        try:
+            while True:
+                accepted.append(listener.accept()[0])
+        except OSError:
+            return
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1]
+    listener.close()
+    for connection in accepted:
+        connection.close()
+
+
+def test_timeout_maps_to_store_timeout_error(silent_server: int) -> None:
+    client = redis.Redis(port=silent_server, socket_timeout=0.2, retry=Retry(NoBackoff(), 0))
+    store = RedisStore(client)
+    with pytest.raises(StoreTimeoutError) as info:
+        store.get("k")
+    assert isinstance(info.value, TimeoutError)
+    assert f"127.0.0.1:{silent_server}" in str(info.value) or "localhost" in str(info.value)
+    client.close()
+
+
+def test_server_error_maps_to_store_error(redis_client: Any) -> None:
+    redis_client.hset("a-hash", "field", "value")
+    store = RedisStore(redis_client)
+    with pytest.raises(StoreError, match="WRONGTYPE") as info:
+        store.get("a-hash")
+    assert not isinstance(info.value, KeyError)
+
+
+def test_seed_import_path() -> None:
+    from minimalkv.memory.redisstore import RedisStore as Aliased
+
+    assert Aliased is RedisStore
