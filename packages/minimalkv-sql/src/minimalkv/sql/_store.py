@@ -255,8 +255,9 @@ class SQLAlchemyStore(CopyMixin, KeyValueStore):
 
     def _copy_in(self, conn: Connection, source: str, dest: str) -> None:
         copied = conn.execute(self._sql.copy, {"source": source, "dest": dest}).rowcount
-        # MySQL reports 0 affected rows when the new value equals the old one: ask.
-        if not copied and conn.execute(self._sql.has_key, {"key": source}).first() is None:
+        # MySQL reports 0 affected rows when the new value equals the old one, psycopg may
+        # report -1: ask.
+        if copied <= 0 and conn.execute(self._sql.has_key, {"key": source}).first() is None:
             raise KeyNotFoundError.for_key(source)
 
 

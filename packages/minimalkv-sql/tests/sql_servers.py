@@ -1,0 +1,144 @@
+"""Database servers and fresh tables for the minimalkv-sql tests (imported by the test modules).
+
+PostgreSQL and MariaDB/MySQL come from ``MINIMALKV_POSTGRES_URL`` and ``MINIMALKV_MYSQL_URL``
+(SQLAlchemy URLs; defaults: the servers on 127.0.0.1 with database ``test``). A server that
+cannot be reached skips its tests with the reason, or fails them when ``CI=true``. Every table
+a test run creates is named ``mkv_<pid>_<random>_<n>`` and dropped by the run; nothing else in
+the database is touched.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import os
+import secrets
+from collections.abc import Callable, Iterator
+from typing import Final
+
+import pytest
+from minimalkv.sql import HSQLAlchemyStore, SQLAlchemyStore
+from sqlalchemy import Engine, MetaData, Table, create_engine, text
+from sqlalchemy.exc import SQLAlchemyError
+
+__all__ = [
+    "BACKENDS",
+    "MYSQL_URL",
+    "POSTGRES_URL",
+    "StoreMaker",
+    "engine_for",
+    "fresh_table_name",
+    "make_store_factory",
+    "require",
+]
+
+POSTGRES_URL: Final = os.environ.get(
+    "MINIMALKV_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+MYSQL_URL: Final = os.environ.get(
+    "MINIMALKV_MYSQL_URL", "mariadb+pymysql://root@127.0.0.1:3306/test"
+)
+BACKENDS: Final = ("sqlite", "postgresql", "mysql")
+# Large enough for the 64 MiB values of the tests (and what MariaDB allows at most).
+NEEDED_PACKET: Final = 1 << 30
+_RUN: Final = f"mkv_{os.getpid()}_{secrets.token_hex(3)}"
+_counter = itertools.count()
+
+StoreMaker = Callable[[], SQLAlchemyStore]
+
+
+def fresh_table_name() -> str:
+    """Return a table name no other test run uses."""
+    return f"{_RUN}_{next(_counter)}"
+
+
+def _fail_or_skip(reason: str) -> None:
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI=true: a missing server is a failure)")
+    pytest.skip(reason)
+
+
+@functools.cache
+def _server_engine(backend: str) -> Engine | str:
+    """Return a shared engine for ``backend`` or the reason it cannot be used."""
+    url = POSTGRES_URL if backend == "postgresql" else MYSQL_URL
+    kwargs: dict[str, object] = {}
+    if "pymysql" in url:
+        kwargs["connect_args"] = {"max_allowed_packet": NEEDED_PACKET}
+    engine = create_engine(url, pool_size=8, **kwargs)  # type: ignore[arg-type]
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        shown = engine.url.render_as_string(hide_password=True)
+        return f"{backend} server at {shown} is not reachable: {str(exc.orig).splitlines()[0]}"
+    return engine
+
+
+def require(backend: str) -> Engine:
+    """Return the shared engine of a server ``backend``, or skip (fail under CI)."""
+    found = _server_engine(backend)
+    if isinstance(found, str):
+        _fail_or_skip(found)
+        raise AssertionError("unreachable")  # pragma: no cover - skip/fail raise
+    return found
+
+
+def engine_for(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    """Return an engine for ``backend``: a fresh SQLite file, or the shared server engine."""
+    if backend == "sqlite":
+        path = tmp_path_factory.mktemp("sqlite") / "store.db"
+        return create_engine(f"sqlite:///{path}")
+    return require(backend)
+
+
+def drop_tables(engine: Engine, names: list[str]) -> None:
+    """Drop the tables ``names`` this run created."""
+    if not names:
+        return
+    metadata = MetaData()
+    tables = [Table(name, metadata) for name in names]
+    with engine.begin() as conn:
+        for table in tables:
+            table.drop(conn, checkfirst=True)
+
+
+def make_store_factory(
+    engine: Engine, extended: bool, created: list[str]
+) -> Callable[[], SQLAlchemyStore]:
+    """Return a factory of stores on fresh tables of ``engine``; it records their names."""
+    cls = HSQLAlchemyStore if extended else SQLAlchemyStore
+
+    def make() -> SQLAlchemyStore:
+        name = fresh_table_name()
+        metadata = MetaData()
+        store = cls(engine, metadata, name)
+        created.append(name)
+        metadata.create_all(engine)
+        return store
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def mysql_packet_size() -> Iterator[None]:
+    """Make the MariaDB/MySQL server accept packets of 1 GiB for this run, then restore it.
+
+    ``max_allowed_packet`` is read-only per session; SET GLOBAL needs privileges (root has them
+    on the test server) and only affects new connections, so the shared engine's pool is reset.
+    The old value is put back at the end of the run.
+    """
+    engine = require("mysql")
+    with engine.connect() as conn:
+        before = int(conn.execute(text("SELECT @@GLOBAL.max_allowed_packet")).scalar_one())
+        if before < NEEDED_PACKET:
+            conn.execute(text(f"SET GLOBAL max_allowed_packet = {NEEDED_PACKET}"))
+    engine.dispose()
+    try:
+        yield
+    finally:
+        if before < NEEDED_PACKET:
+            with engine.connect() as conn:
+                conn.execute(text(f"SET GLOBAL max_allowed_packet = {before}"))
+            engine.dispose()

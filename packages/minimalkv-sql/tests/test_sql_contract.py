@@ -1,0 +1,87 @@
+"""The contract suite on SQLite, PostgreSQL and MariaDB, in both key spaces."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from minimalkv import KeyValueStore, StoreCapabilities, get_store
+from minimalkv.contract import ContractSuite, StoreFactory
+from minimalkv.contract._base import MiB
+
+sys.path.insert(0, str(Path(__file__).parent))
+from sql_servers import drop_tables, engine_for, make_store_factory  # noqa: E402
+
+
+class _SqlContract(ContractSuite):
+    capabilities = StoreCapabilities(copy=True)
+    backend: ClassVar[str] = "sqlite"
+    extended: ClassVar[bool] = False
+    # The issue asks for values of at least 64 MiB on every database.
+    large_value_size = 64 * MiB
+    # SQL has no portable streaming of a blob: a value is held in memory whole on the way in
+    # (put_file reads the file, the driver sends it) and on the way out (the driver returns
+    # it). The memory test uses a 64 MiB value and allows the copies each driver makes
+    # (measured, see the package README: SQLite up to 3.2 on put and 2 on get, PostgreSQL
+    # with psycopg up to 2.4 on put and 6 on get, MariaDB with PyMySQL up to 8.8 on put and 2
+    # on get) instead of pretending that the store streams.
+    memory_test_size = 64 * MiB
+    memory_bound_bytes = 4 * 64 * MiB + 32 * MiB
+
+    @pytest.fixture
+    def store_factory(self, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StoreFactory]:
+        engine = engine_for(self.backend, tmp_path_factory)
+        created: list[str] = []
+        try:
+            yield make_store_factory(engine, self.extended, created)
+        finally:
+            drop_tables(engine, created)
+            if self.backend == "sqlite":
+                engine.dispose()
+
+
+class TestSqliteContract(_SqlContract):
+    pass
+
+
+class TestHSqliteMemoryContract(_SqlContract):
+    """An in-memory database from the factory (one shared connection, calls take turns)."""
+
+    extended = True
+    values_in_memory = True
+
+    @pytest.fixture
+    def store_factory(self, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StoreFactory]:
+        made: list[KeyValueStore] = []
+
+        def make() -> KeyValueStore:
+            store = get_store("hsqlite")
+            made.append(store)
+            return store
+
+        yield make
+        for store in made:
+            store.close()
+
+
+@pytest.mark.usefixtures("mysql_packet_size")
+class TestMariadbContract(_SqlContract):
+    backend = "mysql"
+    memory_bound_bytes = 9 * 64 * MiB + 32 * MiB
+
+
+class TestPostgresqlContract(_SqlContract):
+    backend = "postgresql"
+    memory_bound_bytes = 6 * 64 * MiB + 32 * MiB
+
+
+class TestHPostgresqlContract(_SqlContract):
+    backend = "postgresql"
+    extended = True
+    memory_bound_bytes = 6 * 64 * MiB + 32 * MiB
+
+
+from sql_servers import mysql_packet_size  # noqa: E402,F401  (session fixture)

@@ -1,0 +1,220 @@
+"""Store URLs and factory parameters of the SQL store types, and error translation."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+from minimalkv import (
+    ConfigurationError,
+    ReadOnlyError,
+    StoreConnectionError,
+    StoreError,
+    StoreTimeoutError,
+    get_store,
+    get_store_from_url,
+    url2dict,
+)
+from minimalkv.sql import HSQLAlchemyStore, SQLAlchemyStore
+from sqlalchemy import create_engine, text
+
+sys.path.insert(0, str(Path(__file__).parent))
+from sql_servers import POSTGRES_URL, drop_tables, fresh_table_name, require  # noqa: E402
+
+
+def test_sql_url_sqlite_relative_absolute_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert url2dict("sqlite:///rel/x.db") == {"type": "sqlite", "path": "rel/x.db"}
+    assert url2dict("sqlite:////abs/x.db") == {"type": "sqlite", "path": "/abs/x.db"}
+    assert url2dict("sqlite://") == {"type": "sqlite", "path": ""}
+    assert url2dict("sqlite:///:memory:?table=t") == {
+        "type": "sqlite",
+        "path": ":memory:",
+        "table": "t",
+    }
+    relative = get_store_from_url("sqlite:///relative.db")
+    relative.put("k", b"v")
+    relative.close()
+    assert (tmp_path / "relative.db").is_file()
+    absolute = get_store_from_url(f"sqlite:///{tmp_path}/absolute.db?table=blobs")
+    assert isinstance(absolute, SQLAlchemyStore)
+    assert absolute.table.name == "blobs"
+    absolute.close()
+    with sqlite3.connect(tmp_path / "absolute.db") as conn:
+        assert conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall() == [("blobs",)]
+
+
+def test_sql_url_hsqlite_is_extended_and_memory_is_shared_across_threads() -> None:
+    import threading
+
+    store = get_store_from_url("hsqlite://")
+    assert isinstance(store, HSQLAlchemyStore)
+    store.put("a b/c", b"v")
+    seen: list[bytes] = []
+    thread = threading.Thread(target=lambda: seen.append(store.get("a b/c")))
+    thread.start()
+    thread.join()
+    assert seen == [b"v"]
+    store.close()
+
+
+def test_sql_factory_params(tmp_path: Path) -> None:
+    path = tmp_path / "p.db"
+    store = get_store("sqlite", path=path, table="t1")
+    assert isinstance(store, SQLAlchemyStore)
+    store.put("k", b"v")
+    store.close()
+    again = get_store("sqlite", path=str(path), table="t1", create_if_missing=False)
+    assert again.get("k") == b"v"
+    again.close()
+    with pytest.raises(ConfigurationError, match="does not exist and create_table is false"):
+        get_store("sqlite", path=str(path), table="other", create_table=False)
+    with pytest.raises(ConfigurationError, match="does not exist"):
+        get_store("sqlite", path=str(tmp_path / "none.db"), create_if_missing=False)
+    with pytest.raises(ConfigurationError, match="takes no parameter"):
+        get_store("sqlite", path=str(path), bogus=1)
+    with pytest.raises(ConfigurationError, match="table name"):
+        get_store("sqlite", table="bad name")
+    with pytest.raises(ConfigurationError, match="create_table must be true or false"):
+        get_store("sqlite", create_table="maybe")
+
+
+def test_sql_factory_any_engine_or_url(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path}/e.db")
+    store = get_store("sql", engine=engine, table="t")
+    store.put("k", b"v")
+    store.close()  # the caller's engine stays usable
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT value FROM t")).scalar_one() == b"v"
+    engine.dispose()
+    by_url = get_store("sql", url=f"sqlite:///{tmp_path}/e.db", table="t")
+    assert by_url.get("k") == b"v"
+    by_url.close()
+    with pytest.raises(ConfigurationError, match="exactly one of url"):
+        get_store("sql")
+    with pytest.raises(ConfigurationError, match="name the database in the scheme"):
+        get_store_from_url("sql://host/db")
+
+
+def test_sql_url_readonly_wrapper(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/ro.db"
+    get_store_from_url(url).put("k", b"v")
+    readonly = get_store("sqlite+readonly", path=f"{tmp_path}/ro.db")
+    assert readonly.get("k") == b"v"
+    with pytest.raises(ReadOnlyError):
+        readonly.put("k", b"w")
+    from_url = get_store_from_url(f"{url}#wrap:readonly")
+    with pytest.raises(ReadOnlyError):
+        from_url.delete("k")
+
+
+def test_sql_url_server_grammar() -> None:
+    assert url2dict("sql+postgresql://u:p%40ss%3Aw@db.example:5433/prod?table=t&sslmode=require") == {
+        "type": "sql+postgresql",
+        "host": "db.example",
+        "port": 5433,
+        "database": "prod",
+        "user": "u",
+        "password": "p@ss:w",
+        "table": "t",
+        "options": {"sslmode": "require"},
+    }
+    assert url2dict("hsql+mariadb://root@h/test?driver=mysqldb") == {
+        "type": "hsql+mariadb",
+        "host": "h",
+        "database": "test",
+        "user": "root",
+        "driver": "mysqldb",
+    }
+    for bad in ("sql+postgresql://host", "sql+mysql:///db", "sql+postgresql://h/a/b"):
+        with pytest.raises(ConfigurationError, match="expected"):
+            url2dict(bad)
+    with pytest.raises(ConfigurationError, match="take no host"):
+        url2dict("sqlite://host/x.db")
+
+
+def test_sql_url_postgresql_real_server() -> None:
+    require("postgresql")
+    table = fresh_table_name()
+    base = POSTGRES_URL.split("://", 1)[1]
+    store = get_store_from_url(f"sql+postgresql://{base}?table={table}")
+    engine = store.bind if isinstance(store, SQLAlchemyStore) else None
+    try:
+        store.put("k", b"v")
+        assert store.get("k") == b"v"
+        readonly = get_store_from_url(f"hsql+postgresql+readonly://{base}?table={table}")
+        assert readonly.get("k") == b"v"
+        with pytest.raises(ReadOnlyError):
+            readonly.put("k", b"w")
+        readonly.close()
+    finally:
+        assert engine is not None
+        drop_tables(engine, [table])
+        store.close()
+
+
+def test_sql_url_mariadb_real_server() -> None:
+    require("mysql")
+    table = fresh_table_name()
+    base = os.environ.get("MINIMALKV_MYSQL_URL", "mariadb+pymysql://root@127.0.0.1:3306/test")
+    store = get_store_from_url(f"sql+mariadb://{base.split('://', 1)[1]}?table={table}")
+    assert isinstance(store, SQLAlchemyStore)
+    try:
+        store.put("k", b"v")
+        assert store.get("k") == b"v"
+    finally:
+        drop_tables(store.bind, [table])
+        store.close()
+
+
+def test_sql_connection_error_names_url_without_password() -> None:
+    from sqlalchemy import MetaData
+
+    engine = create_engine("postgresql+psycopg://alice:s3cret@127.0.0.1:1/db")
+    store = SQLAlchemyStore(engine, MetaData(), "t")
+    with pytest.raises(StoreConnectionError) as caught:
+        store.get("k")
+    message = str(caught.value)
+    assert "s3cret" not in message
+    assert "s3cret" not in repr(store)
+    assert "alice:***@127.0.0.1:1/db" in message
+    assert "get on SQLAlchemyStore" in message
+    engine.dispose()
+    with pytest.raises(StoreConnectionError) as from_url:
+        get_store_from_url("sql+postgresql://alice:s3cret@127.0.0.1:1/db")
+    assert "s3cret" not in str(from_url.value)
+    assert "alice:***@127.0.0.1:1/db" in str(from_url.value)
+
+
+def test_sql_missing_table_is_a_store_error_with_hint(tmp_path: Path) -> None:
+    from sqlalchemy import MetaData
+
+    store = SQLAlchemyStore(create_engine(f"sqlite:///{tmp_path}/m.db"), MetaData(), "nothere")
+    with pytest.raises(StoreError, match="metadata.create_all") as caught:
+        store.put("k", b"v")
+    assert not isinstance(caught.value, StoreConnectionError)
+    store.bind.dispose()
+
+
+def test_sql_locked_database_is_a_timeout(tmp_path: Path) -> None:
+    from sqlalchemy import MetaData
+
+    path = tmp_path / "locked.db"
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": 0.05})
+    metadata = MetaData()
+    store = SQLAlchemyStore(engine, metadata, "t")
+    metadata.create_all(engine)
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(StoreTimeoutError, match="database is locked"):
+            store.put("k", b"v")
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+        engine.dispose()
