@@ -58,8 +58,14 @@ class BytesReader(io.BytesIO):
     """A read-only, seekable view of a bytes value: what ``open`` returns for in-memory data.
 
     It keeps the ``open`` contract of every store: ``seek`` before 0 raises :class:`OSError`
-    (``io.BytesIO`` raises ``ValueError``), writing is unsupported.
+    (``io.BytesIO`` raises ``ValueError``), writing is unsupported. It shares the bytes object
+    it is given (no copy).
     """
+
+    def __init__(self, initial_bytes: bytes = b"") -> None:
+        super().__init__(initial_bytes)
+        # The length is fixed (read-only); BytesIO.getbuffer() would copy a shared value.
+        self._length = len(initial_bytes)
 
     def seek(self, offset: int, whence: int = io.SEEK_SET, /) -> int:
         """Move to ``offset`` relative to ``whence``; a position before 0 raises OSError."""
@@ -70,7 +76,7 @@ class BytesReader(io.BytesIO):
         elif whence == io.SEEK_CUR:
             target = self.tell() + offset
         elif whence == io.SEEK_END:
-            target = len(self.getbuffer()) + offset
+            target = self._length + offset
         else:
             raise ValueError(f"invalid whence ({whence!r}, should be 0, 1 or 2)")
         if target < 0:
