@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 
 import pytest
-from minimalkv import KeyValueStore, StoreCapabilities
+from minimalkv import KeyValueStore, StoreCapabilities, capabilities_of, is_valid_key
 
 __all__ = ["ContractBase", "StoreFactory"]
 
@@ -80,6 +80,17 @@ class ContractBase:
 
     state_machine_settings: ClassVar[dict[str, Any]] = {}
     """Hypothesis settings applied to the state machine over the active profile."""
+
+    def key_is_valid(self, store: KeyValueStore, key: object) -> bool:
+        """Return whether ``store`` must accept ``key``; the suite judges keys by this.
+
+        The default is the key space the store reports, basic or extended
+        (``minimalkv.is_valid_key(key, capabilities_of(store).extended_keys)``). A store with a
+        key space of its own (``URLEncodeKeysDecorator`` accepts any text without control
+        characters) overrides it with its own rules: the weird-key table, the invalid keys
+        tried on every method and the state machine's keys are then judged by them.
+        """
+        return is_valid_key(key, capabilities_of(store).extended_keys)
 
     @pytest.fixture
     def store_factory(self) -> StoreFactory:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Final
 
@@ -14,6 +15,7 @@ from minimalkv import (
     KeyNotFoundError,
     KeyValueStore,
     capabilities_of,
+    is_valid_key,
 )
 
 from ._base import ContractBase, StoreFactory
@@ -62,12 +64,19 @@ ITER_PREFIXES_KEYS: Final = ("X", "a1Xb1", "a2X", "a2Xb1", "a3", "a4Xb1Xc1", "a4
 ITER_PREFIXES_KEYS_2: Final = ("a4Xb2Xc1", "a4Xb3")
 
 
-def invalid_keys_for(store: KeyValueStore) -> list[object]:
-    """Return every key the store must refuse: the shared table, non-str keys, space-specific."""
-    keys: list[object] = [*INVALID_KEYS, *NON_STR_KEYS]
-    if not capabilities_of(store).extended_keys:
-        keys += ["a/b", "a b", " ", "x/y z/w"]
-    return keys
+def invalid_keys_for(
+    store: KeyValueStore, key_is_valid: Callable[[object], bool] | None = None
+) -> list[object]:
+    """Return every key the store must refuse: the shared table, non-str keys, space-specific.
+
+    ``key_is_valid`` judges the candidates (default: the store's basic or extended key space);
+    the candidates it accepts are left out.
+    """
+    if key_is_valid is None:
+        extended = capabilities_of(store).extended_keys
+        key_is_valid = partial(is_valid_key, extended=extended)
+    candidates: list[object] = [*INVALID_KEYS, *NON_STR_KEYS, "a/b", "a b", " ", "x/y z/w"]
+    return [key for key in candidates if not key_is_valid(key)]
 
 
 def _assert_unique(items: list[str]) -> set[str]:
@@ -170,7 +179,7 @@ class SemanticsContract(ContractBase):
     ) -> None:
         store.put(SENTINEL_KEY, SENTINEL_VALUE)
         call = KEY_METHODS[method]
-        for key in invalid_keys_for(store):
+        for key in invalid_keys_for(store, partial(self.key_is_valid, store)):
             with pytest.raises(ValueError, match=r".") as info:
                 call(store, key, tmp_path)
             assert not isinstance(info.value, KeyError), f"{method}({key!r}) raised a KeyError"

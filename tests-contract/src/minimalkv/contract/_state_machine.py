@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 from minimalkv import (
     KeyNotFoundError,
+    KeyValueStore,
     SupportsCopy,
     capabilities_of,
     is_valid_key,
@@ -60,12 +61,17 @@ def _seek_target(position: int, size: int, offset: int, whence: int) -> int:
 
 
 def build_state_machine(
-    factory: StoreFactory, *, hierarchical_keys: bool = False
+    factory: StoreFactory,
+    *,
+    hierarchical_keys: bool = False,
+    key_is_valid: Callable[[KeyValueStore, object], bool] | None = None,
 ) -> type[RuleBasedStateMachine]:
     """Return a state machine class for the stores ``factory`` makes.
 
     Each run (example) gets a fresh store from ``factory``. Copy and move rules are included
-    when the store offers them.
+    when the store offers them. Keys come from the store's basic or extended key space; with
+    ``key_is_valid`` (a suite's :meth:`~minimalkv.contract.ContractBase.key_is_valid`, called
+    with a closed store from ``factory``) only the keys it accepts are used.
     """
     probe = factory()
     try:
@@ -73,6 +79,9 @@ def build_state_machine(
     finally:
         probe.close()
     keys = key_strategy(capabilities.extended_keys)
+    if key_is_valid is not None:
+        judge = key_is_valid
+        keys = keys.filter(lambda key: judge(probe, key))
     prefixes = st.one_of(st.just(""), st.sampled_from(["a", "aX", "X", "a/", "~", "A"]), keys)
     delimiters = st.sampled_from(
         ["X", "-", ".", "ab"] + (["/", " "] if capabilities.extended_keys else [])
@@ -322,6 +331,8 @@ class StateMachineContract(ContractBase):
     """Runs :func:`build_state_machine` under the active Hypothesis profile."""
 
     def test_state_machine_agrees_with_dict_model(self, store_factory: StoreFactory) -> None:
-        machine = build_state_machine(store_factory, hierarchical_keys=self.hierarchical_keys)
+        machine = build_state_machine(
+            store_factory, hierarchical_keys=self.hierarchical_keys, key_is_valid=self.key_is_valid
+        )
         overrides: dict[str, Any] = dict(self.state_machine_settings)
         run_state_machine_as_test(machine, settings=settings(settings(), **overrides))
