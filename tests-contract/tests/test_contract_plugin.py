@@ -202,3 +202,44 @@ def test_hypothesis_profile_selection(
     result = pytester.runpytest("-p", "no:cacheprovider", *args)
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines([f"minimalkv-contract: hypothesis profile '{expected}'"])
+
+
+OWN_KEY_SPACE = """
+from minimalkv import InvalidKeyError, is_valid_key
+
+
+class NoTildeStore(TinyStore):
+    # A key space of its own: the basic keys without '~'.
+    def _check_valid_key(self, key):
+        super()._check_valid_key(key)
+        if "~" in key:
+            raise InvalidKeyError(f"invalid key {key!r}: '~' is not allowed here", key=key)
+
+
+class TestNoTilde(ContractSuite):
+    @pytest.fixture
+    def store_factory(self):
+        return NoTildeStore
+"""
+
+
+def test_store_with_its_own_key_space_is_judged_by_key_is_valid(
+    pytester: pytest.Pytester,
+) -> None:
+    judged = """
+
+    class TestNoTildeJudged(TestNoTilde):
+        def key_is_valid(self, store, key):
+            return is_valid_key(key) and "~" not in key
+    """
+    pytester.makepyfile(test_own=_module(OWN_KEY_SPACE + textwrap.dedent(judged)))
+    keys = "weird or invalid_key or 250 or state_machine"
+    judged_run = pytester.runpytest("-p", "no:cacheprovider", "-k", f"Judged and ({keys})")
+    outcomes = judged_run.parseoutcomes()
+    assert outcomes.get("failed", 0) == 0, judged_run.stdout.str()[-3000:]
+    assert outcomes["passed"] > 50
+    # Judged by the basic key space instead, the '~' keys of the table are expected to work.
+    plain_run = pytester.runpytest(
+        "-p", "no:cacheprovider", "-k", "not Judged and test_weird_key and 7e"
+    )
+    plain_run.stdout.fnmatch_lines(["*FAILED*TestNoTilde::test_weird_key*"])

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
 from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any
 
 import minimalkv
 import pytest
@@ -12,6 +16,7 @@ from minimalkv import (
     KeyValueStore,
     ReadOnlyError,
     UnknownStoreError,
+    _factory,
     decorate_store,
     get_store,
     get_store_from_url,
@@ -128,3 +133,66 @@ def test_the_registry_functions_are_decorator_factories() -> None:
     assert isinstance(store, PrefixDecorator)
     assert isinstance(_registry.urlencode(DictStore(), None), URLEncodeKeysDecorator)
     assert isinstance(_registry.readonly(DictStore(), None), ReadOnlyDecorator)
+
+
+# ----------------------------------------------------------------- third-party decorators
+_THIRD_PARTY_MODULE = '''
+from minimalkv.decorator import StoreDecorator
+
+
+class CountingDecorator(StoreDecorator):
+    """Counts reads; the URL argument names the counter."""
+
+    def __init__(self, store, name):
+        super().__init__(store)
+        self.name = name
+        self.reads = 0
+
+    def get(self, key):
+        self.reads += 1
+        return super().get(key)
+
+
+def counting(store, argument):
+    return CountingDecorator(store, argument or "default")
+'''
+
+
+@pytest.fixture
+def third_party_decorator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Install, for this test, a distribution registering ``counting`` as a decorator."""
+    module = "minimalkv_test_counting_decorator"
+    (tmp_path / f"{module}.py").write_text(_THIRD_PARTY_MODULE)
+    info = tmp_path / "minimalkv_test_counting-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: minimalkv-test-counting\nVersion: 1.0\n"
+    )
+    (info / "entry_points.txt").write_text(f"[{DECORATOR_GROUP}]\ncounting = {module}:counting\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    yield module
+    sys.modules.pop(module, None)
+    _factory._entry_points.cache_clear()
+
+
+def test_third_parties_register_decorators_through_entry_points(
+    third_party_decorator: str,
+) -> None:
+    points = {point.name: point for point in entry_points(group=DECORATOR_GROUP)}
+    assert points["counting"].value == f"{third_party_decorator}:counting"
+    store = get_store_from_url("memory://#wrap:prefix(t_)+counting(hits)+readonly")
+    assert _layers(store) == [
+        "ReadOnlyDecorator",
+        "CountingDecorator",
+        "PrefixDecorator",
+        "DictStore",
+    ]
+    counting: Any = store.store
+    assert counting.name == "hits"
+    counting.put("k", b"v")
+    assert store.get("k") == b"v"
+    assert counting.reads == 1
+    assert counting.store.store.d == {"t_k": b"v"}
+    old_form = get_store("memory+counting+urlencode")
+    assert _layers(old_form) == ["CountingDecorator", "URLEncodeKeysDecorator", "DictStore"]
+    assert decorate_store(DictStore(), "counting").name == "default"  # type: ignore[attr-defined]

@@ -196,6 +196,8 @@ class SemanticsContract(ContractBase):
 
     def test_key_of_250_characters(self, store: KeyValueStore) -> None:
         key = "k" * 249 + "~"
+        if not self.key_is_valid(store, key):  # a key space of its own, without "~"
+            key = "k" * 250
         assert store.put(key, b"long") == key
         assert key in store
         assert store.get(key) == b"long"
