@@ -187,7 +187,7 @@ def test_third_parties_register_decorators_through_entry_points(
         "PrefixDecorator",
         "DictStore",
     ]
-    counting: Any = store.store
+    counting: Any = getattr(store, "store")  # noqa: B009 - a ReadOnlyDecorator, typed loosely
     assert counting.name == "hits"
     counting.put("k", b"v")
     assert store.get("k") == b"v"
