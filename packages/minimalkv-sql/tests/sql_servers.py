@@ -19,7 +19,7 @@ from typing import Final
 import pytest
 from minimalkv.sql import HSQLAlchemyStore, SQLAlchemyStore
 from sqlalchemy import Engine, MetaData, Table, create_engine, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError
 
 __all__ = [
     "BACKENDS",
@@ -62,14 +62,14 @@ def _fail_or_skip(reason: str) -> None:
 def _server_engine(backend: str) -> Engine | str:
     """Return a shared engine for ``backend`` or the reason it cannot be used."""
     url = POSTGRES_URL if backend == "postgresql" else MYSQL_URL
-    kwargs: dict[str, object] = {}
+    connect_args: dict[str, object] = {}
     if "pymysql" in url:
-        kwargs["connect_args"] = {"max_allowed_packet": NEEDED_PACKET}
-    engine = create_engine(url, pool_size=8, **kwargs)  # type: ignore[arg-type]
+        connect_args["max_allowed_packet"] = NEEDED_PACKET
+    engine = create_engine(url, pool_size=8, connect_args=connect_args)
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
-    except SQLAlchemyError as exc:
+    except DBAPIError as exc:
         engine.dispose()
         shown = engine.url.render_as_string(hide_password=True)
         return f"{backend} server at {shown} is not reachable: {str(exc.orig).splitlines()[0]}"
@@ -104,18 +104,45 @@ def drop_tables(engine: Engine, names: list[str]) -> None:
             table.drop(conn, checkfirst=True)
 
 
+class _RecycledStore(SQLAlchemyStore):
+    """A store whose table goes back to its factory's free list when the store is closed."""
+
+    recycle: Callable[[str], None] | None = None
+
+    def close(self) -> None:
+        recycle, self.recycle = self.recycle, None
+        if recycle is not None:
+            recycle(self.table.name)
+        super().close()
+
+
+class _HRecycledStore(_RecycledStore, HSQLAlchemyStore):
+    """The extended-key variant of :class:`_RecycledStore`."""
+
+
 def make_store_factory(
     engine: Engine, extended: bool, created: list[str]
 ) -> Callable[[], SQLAlchemyStore]:
-    """Return a factory of stores on fresh tables of ``engine``; it records their names."""
-    cls = HSQLAlchemyStore if extended else SQLAlchemyStore
+    """Return a factory of fresh, empty stores on tables of ``engine``; it records their names.
+
+    Creating a table costs far more than emptying one (the state machine makes a store per
+    run): a closed store's table is reused, emptied with DELETE, by the next store.
+    """
+    cls = _HRecycledStore if extended else _RecycledStore
+    free: list[str] = []
 
     def make() -> SQLAlchemyStore:
-        name = fresh_table_name()
         metadata = MetaData()
-        store = cls(engine, metadata, name)
-        created.append(name)
-        metadata.create_all(engine)
+        if free:
+            store = cls(engine, metadata, free.pop())
+            with engine.begin() as conn:
+                conn.execute(store.table.delete())
+        else:
+            name = fresh_table_name()
+            store = cls(engine, metadata, name)
+            created.append(name)
+            metadata.create_all(engine)
+        store.recycle = free.append
         return store
 
     return make

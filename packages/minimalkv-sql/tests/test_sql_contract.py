@@ -13,7 +13,7 @@ from minimalkv.contract import ContractSuite, StoreFactory
 from minimalkv.contract._base import MiB
 
 sys.path.insert(0, str(Path(__file__).parent))
-from sql_servers import drop_tables, engine_for, make_store_factory  # noqa: E402
+from sql_servers import drop_tables, engine_for, make_store_factory
 
 
 class _SqlContract(ContractSuite):

@@ -22,7 +22,7 @@ from minimalkv.sql import HSQLAlchemyStore, SQLAlchemyStore
 from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).parent))
-from sql_servers import POSTGRES_URL, drop_tables, fresh_table_name, require  # noqa: E402
+from sql_servers import POSTGRES_URL, drop_tables, fresh_table_name, require
 
 
 def test_sql_url_sqlite_relative_absolute_memory(
@@ -46,7 +46,8 @@ def test_sql_url_sqlite_relative_absolute_memory(
     assert absolute.table.name == "blobs"
     absolute.close()
     with sqlite3.connect(tmp_path / "absolute.db") as conn:
-        assert conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall() == [("blobs",)]
+        names = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    assert names == [("blobs",)]
 
 
 def test_sql_url_hsqlite_is_extended_and_memory_is_shared_across_threads() -> None:
@@ -114,7 +115,8 @@ def test_sql_url_readonly_wrapper(tmp_path: Path) -> None:
 
 
 def test_sql_url_server_grammar() -> None:
-    assert url2dict("sql+postgresql://u:p%40ss%3Aw@db.example:5433/prod?table=t&sslmode=require") == {
+    url = "sql+postgresql://u:p%40ss%3Aw@db.example:5433/prod?table=t&sslmode=require"
+    assert url2dict(url) == {
         "type": "sql+postgresql",
         "host": "db.example",
         "port": 5433,
@@ -195,7 +197,7 @@ def test_sql_missing_table_is_a_store_error_with_hint(tmp_path: Path) -> None:
     from sqlalchemy import MetaData
 
     store = SQLAlchemyStore(create_engine(f"sqlite:///{tmp_path}/m.db"), MetaData(), "nothere")
-    with pytest.raises(StoreError, match="metadata.create_all") as caught:
+    with pytest.raises(StoreError, match=r"metadata\.create_all") as caught:
         store.put("k", b"v")
     assert not isinstance(caught.value, StoreConnectionError)
     store.bind.dispose()

@@ -34,7 +34,7 @@ _SQLITE_TIMEOUT_TEXT: Final = ("database is locked", "database table is locked")
 _SQLITE_CONNECTION_TEXT: Final = ("unable to open database file",)
 
 
-def _driver_code(orig: BaseException) -> int | None:
+def _driver_code(orig: BaseException | None) -> int | None:
     args = getattr(orig, "args", ())
     if args and isinstance(args[0], int) and not isinstance(args[0], bool):
         return args[0]

@@ -152,7 +152,8 @@ def _create_sqlite(
         raise ConfigurationError(
             f"the SQLite database {path!r} does not exist (and create_if_missing is false)"
         )
-    url = URL.create("sqlite", database=path or None, query=_options("sqlite", params.get("options")))
+    options = _options("sqlite", params.get("options"))
+    url = URL.create("sqlite", database=path or None, query=options)
     return _open_store(
         _engine(url, "sqlite"),
         params,
@@ -294,7 +295,9 @@ def _create_sql(
         try:
             parsed = url if isinstance(url, URL) else _parse_sqlalchemy_url(url)
         except ArgumentError as exc:
-            raise ConfigurationError(f"store type 'sql': url is not a SQLAlchemy URL: {exc}") from None
+            raise ConfigurationError(
+                f"store type 'sql': url is not a SQLAlchemy URL: {exc}"
+            ) from None
         engine = _engine(parsed, "sql")
         owns = True
     return _open_store(

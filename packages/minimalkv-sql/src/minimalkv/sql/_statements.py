@@ -23,13 +23,13 @@ class Statements:
     """INSERT ... ON CONFLICT / ON DUPLICATE KEY UPDATE; parameters ``key`` and ``value``."""
     copy: Insert
     """INSERT ... SELECT upsert of ``source``'s value under ``dest``."""
-    get: Select[tuple[bytes]]
+    get: Select[bytes]
     """The value of ``key``."""
-    get_many: Select[tuple[str, bytes]]
+    get_many: Select[str, bytes]
     """Keys and values of the expanding parameter ``keys``."""
-    has_key: Select[tuple[int]]
+    has_key: Select[int]
     """A row when ``key`` exists."""
-    length: Select[tuple[int]]
+    length: Select[int]
     """The length of ``key``'s value in bytes."""
     delete: Delete
     """Delete ``key``."""
@@ -47,7 +47,9 @@ def _upsert(table: Table, dialect_name: str, source: Select[Any] | None = None) 
         pg = postgresql.insert(table)
         if source is not None:
             pg = pg.from_select(["key", "value"], source)
-        return pg.on_conflict_do_update(index_elements=[table.c.key], set_={"value": pg.excluded.value})
+        return pg.on_conflict_do_update(
+            index_elements=[table.c.key], set_={"value": pg.excluded.value}
+        )
     if dialect_name == "sqlite":
         lite = sqlite.insert(table)
         if source is not None:
@@ -66,9 +68,7 @@ def build_statements(table: Table, dialect_name: str) -> Statements:
     key = table.c.key
     value = table.c.value
     by_key = key == bindparam("key")
-    copy_source = select(bindparam("dest", type_=key.type), value).where(
-        key == bindparam("source")
-    )
+    copy_source = select(bindparam("dest", type_=key.type), value).where(key == bindparam("source"))
     in_keys = key.in_(bindparam("keys", expanding=True))
     return Statements(
         upsert=_upsert(table, dialect_name),

@@ -36,10 +36,10 @@ _LISTABLE_HIGH: Final = "~"
 
 
 def _prefix_bounds(prefix: str) -> tuple[str, str | None] | None:
-    """Return the key range ``[low, high)`` holding exactly the keys that start with ``prefix``.
+    r"""Return the key range ``[low, high)`` holding exactly the keys that start with ``prefix``.
 
     Keys are printable ASCII, so a prefix with any other character matches nothing (None), and
-    the successor of a prefix (its last character incremented) is at most ``\\x7f``.
+    the successor of a prefix (its last character incremented) is at most ``\x7f``.
     """
     if not prefix:
         return "", None
@@ -74,6 +74,15 @@ class SQLAlchemyStore(CopyMixin, KeyValueStore):
         self.table: Final[Table] = define_table(metadata, tablename)
         self._dialect_name = bind.dialect.name
         self._sql = build_statements(self.table, self._dialect_name)
+        # put_many hands its rows to the driver's executemany as they are when no column
+        # needs a bind processor (SQLite, PostgreSQL): SQLAlchemy's per-row parameter
+        # processing would otherwise cost more than the database's own work.
+        self._raw_upsert: str | None = None
+        self._raw_positional = False
+        if self._dialect_name in ("sqlite", "postgresql"):
+            compiled = self._sql.upsert.compile(dialect=bind.dialect)
+            self._raw_upsert = str(compiled)
+            self._raw_positional = compiled.positional
         self._where = (
             f"{type(self).__name__}({bind.url.render_as_string(hide_password=True)}, "
             f"table {tablename!r})"
@@ -224,9 +233,13 @@ class SQLAlchemyStore(CopyMixin, KeyValueStore):
     def _put_many(self, pairs: list[tuple[str, bytes]]) -> list[str]:
         if not pairs:
             return []
-        rows = [{"key": key, "value": data} for key, data in pairs]
         with self._turns, translate_errors(self._where, "put_many"), self.bind.begin() as conn:
-            conn.execute(self._sql.upsert, rows)
+            if self._raw_upsert is None:
+                conn.execute(self._sql.upsert, [{"key": k, "value": v} for k, v in pairs])
+            elif self._raw_positional:
+                conn.exec_driver_sql(self._raw_upsert, pairs)
+            else:
+                conn.exec_driver_sql(self._raw_upsert, [{"key": k, "value": v} for k, v in pairs])
         return [key for key, _ in pairs]
 
     def _delete(self, key: str) -> None:

@@ -59,7 +59,7 @@ def define_table(metadata: MetaData, tablename: str) -> Table:
     (LargeBinary, not null; LONGBLOB on MySQL/MariaDB). Creating it in the database is the
     caller's job (``metadata.create_all(engine)``), as in the original.
     """
-    if not isinstance(tablename, str) or not _TABLE_NAME.match(tablename):
+    if not _TABLE_NAME.match(str(tablename)):
         raise ConfigurationError(
             f"table name {tablename!r} must be 1 to 63 ASCII letters, digits or '_', "
             "not starting with a digit"
