@@ -34,10 +34,11 @@ from tools._bench_cases import (  # noqa: E402
 from tools._bench_cases_crypt import CRYPT_CASES  # noqa: E402
 from tools._bench_cases_decorator import DECORATOR_CASES  # noqa: E402
 from tools._bench_cases_redis import REDIS_CASES  # noqa: E402
+from tools._bench_cases_sql import SQL_CASES  # noqa: E402
 from tools._bench_harness import rss_tracking_available, run_paired  # noqa: E402
 from tools._bench_report import Outcome, render_console, render_markdown  # noqa: E402
 
-CASES = (*CORE_CASES, *DECORATOR_CASES, *CRYPT_CASES, *REDIS_CASES)
+CASES = (*CORE_CASES, *DECORATOR_CASES, *CRYPT_CASES, *REDIS_CASES, *SQL_CASES)
 DEFAULT_OUTPUT = ROOT / "docs" / "benchmarks.md"
 MEMORY_FS = {"tmpfs", "ramfs"}
 
