@@ -144,6 +144,22 @@ def _load_store_type(name: str) -> StoreType | None:
     return loaded
 
 
+def _split_plus(text: str) -> list[str]:
+    """Split ``text`` on the ``+`` signs outside parentheses (``prefix(a+b)`` stays whole)."""
+    parts: list[str] = []
+    depth = start = 0
+    for index, char in enumerate(text):
+        if char == "(":
+            depth += 1
+        elif char == ")" and depth:
+            depth -= 1
+        elif char == "+" and depth == 0:
+            parts.append(text[start:index])
+            start = index + 1
+    parts.append(text[start:])
+    return parts
+
+
 def _find_type(name: str) -> tuple[StoreType, bool] | None:
     """Return the registered type ``name`` (or ``name`` without a leading ``h``), or None.
 
@@ -167,7 +183,7 @@ def _split_type(spec: str) -> tuple[StoreType, bool, list[str]]:
     A type name may itself contain ``+``: the longest registered head wins. The installed
     entry points are scanned again once before giving up, in case something was installed.
     """
-    parts = spec.split("+")
+    parts = _split_plus(spec)
     for rescan in (False, True):
         if rescan:
             _entry_points.cache_clear()
@@ -196,7 +212,7 @@ def _split_wrappers(wrap: object) -> list[str]:
     if wrap is None or wrap == "":
         return []
     if isinstance(wrap, str):
-        return [part for part in wrap.split("+") if part]
+        return [part for part in _split_plus(wrap) if part]
     if isinstance(wrap, Iterable):
         names = list(wrap)
         if all(isinstance(part, str) for part in names):
