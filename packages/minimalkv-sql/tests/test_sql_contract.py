@@ -75,13 +75,13 @@ class TestMariadbContract(_SqlContract):
 
 class TestPostgresqlContract(_SqlContract):
     backend = "postgresql"
-    memory_bound_bytes = 6 * 64 * MiB + 32 * MiB
+    memory_bound_bytes = 1
 
 
 class TestHPostgresqlContract(_SqlContract):
     backend = "postgresql"
     extended = True
-    memory_bound_bytes = 6 * 64 * MiB + 32 * MiB
+    memory_bound_bytes = 1
 
 
 from sql_servers import mysql_packet_size  # noqa: E402,F401  (session fixture)

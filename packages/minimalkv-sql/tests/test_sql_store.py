@@ -9,9 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from minimalkv import InvalidKeyError, KeyNotFoundError
+from minimalkv import InvalidKeyError, KeyNotFoundError, StoreConnectionError, StoreError
 from minimalkv.sql import KEY_LENGTH, HSQLAlchemyStore, SQLAlchemyStore
 from sqlalchemy import Engine, MetaData, create_engine, func, inspect, select
+from sqlalchemy.exc import DBAPIError
 
 sys.path.insert(0, str(Path(__file__).parent))
 from sql_servers import (
@@ -242,3 +243,17 @@ def test_sql_old_module_path() -> None:
 
     assert sql.SQLAlchemyStore is SQLAlchemyStore
     assert sql.HSQLAlchemyStore is HSQLAlchemyStore
+
+
+def test_sql_missing_table_on_every_read_path(engine: Engine) -> None:
+    store = SQLAlchemyStore(engine, MetaData(), fresh_table_name())  # never created
+    for call in (
+        lambda: store.get("k"),
+        lambda: store.keys(),
+        lambda: store.get_many(["k"]),
+        lambda: store.put("k", b"v"),
+    ):
+        with pytest.raises(StoreError, match=r"metadata\.create_all") as caught:
+            call()
+        assert not isinstance(caught.value, StoreConnectionError)
+        assert isinstance(caught.value.__cause__, DBAPIError)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, ClassVar
 
@@ -293,6 +293,16 @@ class KeyValueStore:
         """Delete each key. Default: :meth:`_delete` for each."""
         for key in keys:
             self._delete(key)
+
+    def _direct_mapping(self) -> MutableMapping[str, bytes] | None:
+        """Return the mapping holding the values, if it may be read and written directly.
+
+        Only when reading and writing it is exactly :meth:`_get` and :meth:`_put` of valid keys
+        and ``bytes`` values; else None (the default). An in-memory store offers it so that
+        decorators can reach the values without a call level (see ``PrefixDecorator``); they
+        validate keys and values themselves first.
+        """
+        return None
 
     def _metadata(self, key: str) -> KeyMetadata:
         """Return the metadata of ``key``. Default: the size found by seeking to the end."""

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from typing import Final, cast
 
-from minimalkv import InvalidArgumentError, InvalidKeyError, TtlArgument, capabilities_of
+from minimalkv import (
+    InvalidArgumentError,
+    InvalidKeyError,
+    KeyValueStore,
+    TtlArgument,
+    capabilities_of,
+)
 
 from ._errors import UnsupportedCapabilityError
 from ._protocols import TtlWritableStore
@@ -15,6 +21,10 @@ __all__ = ["PrefixDecorator"]
 
 # Bound on the per-decorator table of bare keys already validated (cleared when full).
 _KNOWN_LIMIT: Final = 1 << 14
+
+
+def _direct_mapping(store: object) -> MutableMapping[str, bytes] | None:
+    return store._direct_mapping() if isinstance(store, KeyValueStore) else None
 
 
 class PrefixDecorator(StoreDecorator[WrappedStore]):
@@ -95,15 +105,29 @@ class PrefixDecorator(StoreDecorator[WrappedStore]):
             return inner
 
         names: list[str] = []
+        # An in-memory store may hand out its mapping: then a known key is one lookup in
+        # ``known`` and one in the store's dict, without a call into the store.
+        values = _direct_mapping(wrapped)
         if cls.get is PrefixDecorator.get:
             inner_get = wrapped.get
 
-            def get(key: str) -> bytes:
-                try:
-                    inner = known[key]
-                except (KeyError, TypeError):
-                    inner = remember(key)
-                return inner_get(inner)
+            if values is not None:
+                direct = values
+
+                def get(key: str) -> bytes:
+                    try:
+                        return direct[known[key]]
+                    except (KeyError, TypeError):
+                        return inner_get(remember(key))  # validates; a missing key raises
+
+            else:
+
+                def get(key: str) -> bytes:
+                    try:
+                        inner = known[key]
+                    except (KeyError, TypeError):
+                        inner = remember(key)
+                    return inner_get(inner)
 
             self.__dict__["get"] = get
             names.append("get")
@@ -112,6 +136,12 @@ class PrefixDecorator(StoreDecorator[WrappedStore]):
             where = f"{cls.__name__} over {type(wrapped).__name__}"
 
             def put(key: str, data: bytes, ttl_secs: TtlArgument = None) -> str:
+                if values is not None and ttl_secs is None and data.__class__ is bytes:
+                    try:
+                        values[known[key]] = data
+                        return key
+                    except (KeyError, TypeError):
+                        pass
                 try:
                     inner = known[key]
                 except (KeyError, TypeError):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import IO
+from collections.abc import Iterator, MutableMapping
+from typing import IO, Any
 
 from minimalkv import (
     BASIC_KEY_CACHE,
@@ -28,6 +28,16 @@ class DictStore(CopyMixin, KeyValueStore):
     through the store appear in it. Keys already in a passed dict are trusted as valid.
     Single calls are atomic under the GIL; there is no persistence.
     """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # The public fast paths read and write the dict directly. A subclass that changes a hook
+        # they skip gets the base class's public method back, which calls the hook.
+        super().__init_subclass__(**kwargs)
+        for public, hook in (("get", "_get"), ("put", "_put"), ("__contains__", "_has_key")):
+            if getattr(cls, public) in _FAST_PATHS and getattr(cls, hook) is not getattr(
+                DictStore, hook
+            ):
+                setattr(cls, public, getattr(KeyValueStore, public))
 
     def __init__(self, d: dict[str, bytes] | None = None) -> None:
         self.d: dict[str, bytes] = {} if d is None else d
@@ -111,6 +121,12 @@ class DictStore(CopyMixin, KeyValueStore):
             del self.d[source]
         return dest
 
+    def _direct_mapping(self) -> MutableMapping[str, bytes] | None:
+        cls = type(self)
+        if cls._get is DictStore._get and cls._put is DictStore._put:
+            return self.d
+        return None  # a subclass that changes reads or writes must be called
+
     def _metadata(self, key: str) -> KeyMetadata:
         return KeyMetadata(key=key, size=len(self._get(key)))
 
@@ -135,6 +151,9 @@ class DictStore(CopyMixin, KeyValueStore):
         return iter([key for key in list(self.d) if key.startswith(prefix)])
 
 
+_FAST_PATHS: set[object] = {DictStore.get, DictStore.put, DictStore.__contains__}
+
+
 class HDictStore(ExtendedKeyspaceMixin, DictStore):
     """A :class:`DictStore` whose keys may also contain ``/`` and space (``hmemory://``)."""
 
@@ -151,3 +170,6 @@ class HDictStore(ExtendedKeyspaceMixin, DictStore):
             d[key] = data
             return key
         return self._put_checked(key, data)
+
+
+_FAST_PATHS.add(HDictStore.put)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterator
-from typing import IO, Final
+from typing import IO, Any, Final
 
 from minimalkv import (
     BytesReader,
@@ -19,6 +19,7 @@ from minimalkv import (
     check_prefix,
 )
 from sqlalchemy import Connection, Engine, MetaData, Table, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 
 from ._errors import translate_errors
@@ -83,6 +84,11 @@ class SQLAlchemyStore(CopyMixin, KeyValueStore):
             compiled = self._sql.upsert.compile(dialect=bind.dialect)
             self._raw_upsert = str(compiled)
             self._raw_positional = compiled.positional
+        # psycopg sends bytea as hex text unless asked for binary results: binary reads are
+        # about 3x faster and hold fewer copies of a large value.
+        self._binary_get: str | None = None
+        if self._dialect_name == "postgresql" and bind.dialect.driver == "psycopg":
+            self._binary_get = str(self._sql.get.compile(dialect=bind.dialect))
         self._where = (
             f"{type(self).__name__}({bind.url.render_as_string(hide_password=True)}, "
             f"table {tablename!r})"
@@ -118,10 +124,26 @@ class SQLAlchemyStore(CopyMixin, KeyValueStore):
     # ----------------------------------------------------------------- reading
     def _get(self, key: str) -> bytes:
         with self._turns, translate_errors(self._where, "get", key), self.bind.connect() as conn:
-            value = conn.execute(self._sql.get, {"key": key}).scalar()
+            if self._binary_get is None:
+                value = conn.execute(self._sql.get, {"key": key}).scalar()
+            else:
+                value = self._get_binary(conn, self._binary_get, key)
         if value is None:
             raise KeyNotFoundError.for_key(key)
         return value if value.__class__ is bytes else bytes(value)
+
+    def _get_binary(self, conn: Connection, sql: str, key: str) -> Any:
+        dbapi_error: type[Exception] = self.bind.dialect.loaded_dbapi.Error
+        try:
+            cursor = conn.connection.cursor(binary=True)
+            try:
+                cursor.execute(sql, {"key": key})
+                row = cursor.fetchone()
+            finally:
+                cursor.close()
+        except dbapi_error as error:
+            raise DBAPIError.instance(sql, None, error, dbapi_error) from error
+        return None if row is None else row[0]
 
     def _open(self, key: str) -> IO[bytes]:
         return BytesReader(self._get(key))
