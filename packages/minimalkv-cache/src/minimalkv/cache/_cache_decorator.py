@@ -22,8 +22,12 @@ from minimalkv import (
     WritableBinary,
     copy_stream,
 )
-from minimalkv.decorator import StoreDecorator, TtlWritableStore, WrappedStore
-from minimalkv.decorator._protocols import WrappedStoreCannotCopy
+from minimalkv.decorator import (
+    StoreDecorator,
+    TtlWritableStore,
+    WrappedStore,
+    WrappedStoreCannotCopy,
+)
 
 __all__ = ["CacheDecorator", "CacheInvalidationError"]
 

@@ -11,9 +11,9 @@ In store URLs they are ``prefix(text)``, ``urlencode`` and ``readonly``:
 
 from ._errors import UnsupportedCapabilityError
 from ._prefix import PrefixDecorator
-from ._protocols import TtlWritableStore
+from ._protocols import TtlWritableStore, WrappedStoreCannotCopy, WrappedStoreHasNoUrls
 from ._readonly import ReadOnlyDecorator
-from ._store_decorator import StoreDecorator, WrappedStore
+from ._store_decorator import StoreDecorator, WrappedStore, key_rules
 from ._urlencode import URLEncodeKeysDecorator, decode_key, encode_key
 
 __all__ = [
@@ -24,6 +24,9 @@ __all__ = [
     "URLEncodeKeysDecorator",
     "UnsupportedCapabilityError",
     "WrappedStore",
+    "WrappedStoreCannotCopy",
+    "WrappedStoreHasNoUrls",
     "decode_key",
     "encode_key",
+    "key_rules",
 ]

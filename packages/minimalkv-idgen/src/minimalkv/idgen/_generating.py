@@ -4,23 +4,18 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Callable, Iterable, Mapping
-from functools import partial
+from collections.abc import Iterable, Mapping
 from typing import Any, cast, overload
 
 from minimalkv import (
-    BlobStore,
     FileSource,
     InvalidArgumentError,
     InvalidValueError,
-    KeyValueStore,
     ReadableBinary,
     TtlArgument,
-    capabilities_of,
-    check_key,
     normalize_ttl,
 )
-from minimalkv.decorator import StoreDecorator, TtlWritableStore, WrappedStore
+from minimalkv.decorator import StoreDecorator, TtlWritableStore, WrappedStore, key_rules
 
 from ._template import KeyTemplate
 
@@ -159,10 +154,3 @@ def _check_file_source(file: object) -> None:
         f"put_file(None, ...): file must be a path or a readable binary file, "
         f"not {type(file).__name__}"
     )
-
-
-def key_rules(store: BlobStore) -> Callable[[str], None]:
-    """Return the function that validates keys of ``store`` (raising InvalidKeyError)."""
-    if isinstance(store, KeyValueStore):
-        return store._check_valid_key
-    return partial(check_key, extended=capabilities_of(store).extended_keys)
