@@ -29,6 +29,7 @@ __all__ = [
     "engine_for",
     "fresh_table_name",
     "make_store_factory",
+    "process_writer",
     "require",
 ]
 
@@ -169,3 +170,20 @@ def mysql_packet_size() -> Iterator[None]:
             with engine.connect() as conn:
                 conn.execute(text(f"SET GLOBAL max_allowed_packet = {before}"))
             engine.dispose()
+
+
+def process_writer(url: str, table: str, number: int, rounds: int) -> None:
+    """Put ``rounds`` values of one byte ``number`` under ``contested`` (run in a subprocess).
+
+    It lives here, not in a test module: a spawned process imports it by module name.
+    """
+    connect_args: dict[str, object] = {}
+    if "pymysql" in url:
+        connect_args["max_allowed_packet"] = 1 << 26
+    engine = create_engine(url, connect_args=connect_args)
+    try:
+        store = SQLAlchemyStore(engine, MetaData(), table)
+        for _ in range(rounds):
+            store.put("contested", bytes([number]) * 4096)
+    finally:
+        engine.dispose()

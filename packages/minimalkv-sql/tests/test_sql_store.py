@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from minimalkv import InvalidKeyError, KeyNotFoundError, StoreConnectionError, StoreError
 from minimalkv.sql import KEY_LENGTH, HSQLAlchemyStore, SQLAlchemyStore
-from sqlalchemy import Engine, MetaData, create_engine, func, inspect, select
+from sqlalchemy import Engine, MetaData, func, inspect, select
 from sqlalchemy.exc import DBAPIError
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -22,6 +22,7 @@ from sql_servers import (
     fresh_table_name,
     make_store_factory,
     mysql_packet_size,  # noqa: F401  (session fixture)
+    process_writer,
 )
 
 
@@ -202,24 +203,13 @@ def test_sql_concurrent_puts_of_one_key_from_threads(store: SQLAlchemyStore) -> 
     assert store.get("contested") in written
 
 
-def _process_writer(url: str, table: str, number: int, rounds: int) -> None:
-    connect_args = {"max_allowed_packet": 1 << 26} if "pymysql" in url else {}
-    engine = create_engine(url, connect_args=connect_args)
-    try:
-        store = SQLAlchemyStore(engine, MetaData(), table)
-        for _ in range(rounds):
-            store.put("contested", bytes([number]) * 4096)
-    finally:
-        engine.dispose()
-
-
 def test_sql_concurrent_puts_of_one_key_from_processes(
     engine: Engine, store: SQLAlchemyStore
 ) -> None:
     url = engine.url.render_as_string(hide_password=False)
     context = multiprocessing.get_context("spawn")
     workers = [
-        context.Process(target=_process_writer, args=(url, store.table.name, number, 30))
+        context.Process(target=process_writer, args=(url, store.table.name, number, 30))
         for number in range(4)
     ]
     for worker in workers:
