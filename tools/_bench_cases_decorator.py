@@ -28,10 +28,15 @@ def _chunks(items: list[Any], size: int) -> list[list[Any]]:
 
 
 def _paired_get(settings: Settings, decorated: Any, bare: Any) -> Paired:
+    from minimalkv.decorator import ReadOnlyDecorator
+
     items = _items(settings)
+    # Both sides are filled the way an application fills them: through the store it then
+    # reads from (for read-only, through the wrapped store, as writes are refused).
+    writable = decorated.store if isinstance(decorated, ReadOnlyDecorator) else decorated
     for key, value in items:
         bare.put(key, value)
-        decorated.store.put(_PREFIX + key if hasattr(decorated, "prefix") else key, value)
+        writable.put(key, value)
     chunks = _chunks([key for key, _ in items], settings.chunk)
 
     def run_raw(i: int) -> None:
