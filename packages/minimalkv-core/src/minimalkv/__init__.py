@@ -63,6 +63,7 @@ from ._streams import (
     WritableBinary,
     copy_stream,
     read_all,
+    seek_target,
     write_atomically,
 )
 from ._ttl import TtlArgument, normalize_ttl
@@ -129,6 +130,7 @@ __all__ = [
     "parse_store_url",
     "read_all",
     "redact_url",
+    "seek_target",
     "url2dict",
     "write_atomically",
 ]

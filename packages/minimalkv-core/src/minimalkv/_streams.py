@@ -22,6 +22,7 @@ __all__ = [
     "WritableBinary",
     "copy_stream",
     "read_all",
+    "seek_target",
     "write_atomically",
 ]
 
@@ -54,6 +55,25 @@ FileTarget: TypeAlias = str | os.PathLike[str] | WritableBinary
 """What ``get_file`` accepts: a path or a writable binary file."""
 
 
+def seek_target(position: int, size: int, offset: int, whence: int) -> int:
+    """Return where ``seek(offset, whence)`` moves a reader at ``position`` of ``size`` bytes.
+
+    The ``open`` contract of every store: a target before 0 raises :class:`OSError` (EINVAL)
+    and a bad ``whence`` raises :class:`ValueError`; a target past the end is allowed.
+    """
+    if whence == io.SEEK_SET:
+        target = offset
+    elif whence == io.SEEK_CUR:
+        target = position + offset
+    elif whence == io.SEEK_END:
+        target = size + offset
+    else:
+        raise ValueError(f"invalid whence ({whence!r}, should be 0, 1 or 2)")
+    if target < 0:
+        raise OSError(22, f"cannot seek to negative position {target}")
+    return target
+
+
 class BytesReader(io.BytesIO):
     """A read-only, seekable view of a bytes value: what ``open`` returns for in-memory data.
 
@@ -71,17 +91,7 @@ class BytesReader(io.BytesIO):
         """Move to ``offset`` relative to ``whence``; a position before 0 raises OSError."""
         if self.closed:
             raise ValueError("I/O operation on closed file.")
-        if whence == io.SEEK_SET:
-            target = offset
-        elif whence == io.SEEK_CUR:
-            target = self.tell() + offset
-        elif whence == io.SEEK_END:
-            target = self._length + offset
-        else:
-            raise ValueError(f"invalid whence ({whence!r}, should be 0, 1 or 2)")
-        if target < 0:
-            raise OSError(22, f"cannot seek to negative position {target}")
-        return super().seek(target)
+        return super().seek(seek_target(self.tell(), self._length, offset, whence))
 
     def writable(self) -> bool:
         """Return False: the value is read-only."""

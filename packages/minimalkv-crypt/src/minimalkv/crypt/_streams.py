@@ -10,7 +10,7 @@ import io
 import os
 from typing import IO
 
-from minimalkv import CHUNK_SIZE, InvalidValueError, ReadableBinary
+from minimalkv import CHUNK_SIZE, InvalidValueError, ReadableBinary, seek_target
 from typing_extensions import Buffer
 
 from ._errors import VerificationException
@@ -110,18 +110,8 @@ class VerifyingReader(io.RawIOBase):
     def seek(self, offset: int, whence: int = os.SEEK_SET, /) -> int:
         """Move to ``offset`` relative to ``whence``; a position before 0 raises OSError."""
         self._check_open()
-        if whence == os.SEEK_SET:
-            target = offset
-        elif whence == os.SEEK_CUR:
-            target = self._position + offset
-        elif whence == os.SEEK_END:
-            target = self._size + offset
-        else:
-            raise ValueError(f"invalid whence ({whence!r}, should be 0, 1 or 2)")
-        if target < 0:
-            raise OSError(22, f"cannot seek to negative position {target}")
-        self._position = target
-        return target
+        self._position = seek_target(self._position, self._size, offset, whence)
+        return self._position
 
     def read(self, size: int | None = -1, /) -> bytes:
         """Read up to ``size`` bytes (all when negative or None), verified at the end."""

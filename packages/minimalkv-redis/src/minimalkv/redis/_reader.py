@@ -7,7 +7,7 @@ import io
 from collections.abc import Callable
 from typing import Any, Final
 
-from minimalkv import StoreError
+from minimalkv import StoreError, seek_target
 
 from redis import exceptions as redis_errors
 
@@ -58,18 +58,8 @@ class RedisRangeReader(io.RawIOBase):
     def seek(self, offset: int, whence: int = io.SEEK_SET, /) -> int:
         """Move to ``offset`` relative to ``whence``; a position before 0 raises OSError."""
         self._check_open()
-        if whence == io.SEEK_SET:
-            target = offset
-        elif whence == io.SEEK_CUR:
-            target = self._position + offset
-        elif whence == io.SEEK_END:
-            target = self._size + offset
-        else:
-            raise ValueError(f"invalid whence ({whence!r}, should be 0, 1 or 2)")
-        if target < 0:
-            raise OSError(22, f"cannot seek to negative position {target}")
-        self._position = target
-        return target
+        self._position = seek_target(self._position, self._size, offset, whence)
+        return self._position
 
     def readinto(self, buffer: Any) -> int:
         """Read up to ``len(buffer)`` bytes at the current position into ``buffer``."""
