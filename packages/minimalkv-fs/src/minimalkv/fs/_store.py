@@ -128,25 +128,13 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
         return f"{type(self).__name__}({self.root!r}{extra})"
 
     # ----------------------------------------------------------------- hot public paths
-    # Overridden only to skip a call level: a key seen before is known valid (a set lookup).
+    # Overridden to skip a call level of the base class: a key seen before is known valid (a
+    # set lookup). A call into the hook costs ~50 ns against ~10-30 us of file I/O.
     def get(self, key: str) -> bytes:
         """Return the value stored under ``key``; a missing key raises ``KeyError``."""
         if key.__class__ is not str or key not in self._known_keys:
             self._check_valid_key(key)
-        # _get, inlined: this is the hottest path of the store.
-        try:
-            fd = os.open(self._prefix + key, _READ_FLAGS)
-        except OSError as exc:
-            raise self._error(exc, key, Operation.READ) from exc
-        try:
-            data = os.read(fd, _FIRST_READ)
-            if len(data) == _FIRST_READ:
-                data = _read_whole(fd)
-        except OSError as exc:
-            raise self._error(exc, key, Operation.READ) from exc
-        finally:
-            os.close(fd)
-        return data
+        return self._get(key)
 
     def put(self, key: str, data: bytes) -> str:
         """Store ``data`` under ``key`` atomically (replacing any value) and return ``key``."""
@@ -157,31 +145,7 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
             raise InvalidValueError(
                 f"value for key {key!r} must be bytes, not {type(value).__name__}", key=key
             )
-        # _put, inlined (keep the two in step): every call level shows in the benchmark.
-        directory = _directory_prefix(self._prefix, key) if self._nested else self._prefix
-        tmp = f"{directory}{temp_names.prefix}{next(temp_names.counter):x}"
-        try:
-            fd = os.open(tmp, _WRITE_FLAGS, _NEW_FILE_MODE)
-        except OSError:
-            tmp, fd = self._create_temp(key)
-        try:
-            try:
-                written = os.write(fd, data)
-                if written != len(data):
-                    write_all(fd, memoryview(data)[written:])
-                if self._finish_file:
-                    self._finish(fd)
-            finally:
-                os.close(fd)
-            os.replace(tmp, self._prefix + key)
-        except BaseException as exc:
-            _discard(tmp)
-            if isinstance(exc, OSError) and not isinstance(exc, MinimalKVError):
-                raise self._error(exc, key, Operation.WRITE) from exc
-            raise
-        if self._finish_file and self._fsync:
-            self._sync_directory(key)
-        return key
+        return self._put(key, data)
 
     def __contains__(self, key: str) -> bool:
         """Return whether ``key`` exists (directories are never keys)."""
