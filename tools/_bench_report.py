@@ -206,8 +206,10 @@ _METHOD = """\
   `os.read` asking 64 KiB (a short read of a regular file is its end; larger files loop) and
   closes it. The dict baseline is a class whose methods only index a dict.
   Both sides of a `get` case read the very same files.
-- Targets come from issue 2 (foundation). `hatch run bench --check` exits non-zero when a
-  target is missed; `--quick` gives a smoke run; `--case NAME` picks cases.
+- Targets come from issues 2 (foundation), 3 (decorators) and 4 (Redis, SQL).
+  `hatch run bench --check` exits non-zero when a target is missed; `--quick` gives a smoke
+  run; `--case NAME` picks cases (a partial run prints its table and writes a file only when
+  `--output` names one).
 """.splitlines()
 
 

@@ -4,7 +4,7 @@ Usage (from the repository root)::
 
     hatch run bench                      # full run, writes docs/benchmarks.md
     hatch run bench --quick              # smoke run, prints only (unless --output is given)
-    hatch run bench --case fs-put --case fs-get --check
+    hatch run bench --case fs-put --case fs-get --check   # prints only
 
 ``--check`` makes a missed target exit with status 1. See docs/benchmarks.md for the method.
 """
@@ -92,7 +92,8 @@ def _parse(argv: list[str]) -> argparse.Namespace:
         "--output",
         type=Path,
         help=f"markdown file to write (default {DEFAULT_OUTPUT.relative_to(ROOT)}; "
-        "a --quick run writes only when this is given)",
+        "a --quick run or a run of selected --case names writes only when this is given, "
+        "so a partial run never replaces the full report)",
     )
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     parser.add_argument("--rounds", type=int, help="rounds per case (at least 5 for results)")
@@ -137,7 +138,7 @@ def main(argv: list[str]) -> int:
         outcomes.append(Outcome(case, measurement))
     print(render_console(outcomes, settings))
     output: Path | None = args.output
-    if output is None and not args.quick:
+    if output is None and not args.quick and args.case is None:
         output = DEFAULT_OUTPUT
     if output is not None:
         command = " ".join(["hatch run bench", *argv])
