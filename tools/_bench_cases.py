@@ -45,8 +45,16 @@ class Target:
     max_time_ratio: float | None = None
     max_rss_growth: int | None = None
 
+    @property
+    def is_reference(self) -> bool:
+        """Whether the case has no target: it measures a bound for reading the others."""
+        bounds = (self.min_ratio, self.max_time_ratio, self.max_rss_growth)
+        return all(bound is None for bound in bounds)
+
     def describe(self) -> str:
         """Return the target as table text."""
+        if self.is_reference:
+            return "none"
         if self.min_ratio is not None:
             return f"≥ {self.min_ratio:.2f}x"
         parts = []

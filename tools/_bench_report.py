@@ -86,8 +86,14 @@ def _mb(n: int) -> str:
     return f"{n / MB:.2f} MB"
 
 
+def _result(outcome: Outcome) -> str:
+    if outcome.case.target.is_reference:
+        return "reference"
+    return "pass" if outcome.passed else "FAIL"
+
+
 def _verdict(outcome: Outcome) -> str:
-    return "**pass**" if outcome.passed else "**FAIL**"
+    return f"**{_result(outcome)}**"
 
 
 def render_markdown(
@@ -221,6 +227,6 @@ def render_console(outcomes: list[Outcome], settings: Settings) -> str:
         rss = f"{o.lib_rss / MB:7.2f}" if o.case.large else " " * 7
         lines.append(
             f"{o.case.name:<12} {m.ratio:7.3f} {m.time_ratio:7.3f} {rss}  "
-            f"{o.case.target.describe()}  {'pass' if o.passed else 'FAIL'}"
+            f"{o.case.target.describe()}  {_result(o)}"
         )
     return "\n".join(lines)
