@@ -173,13 +173,7 @@ class RedisStore(TimeToLiveMixin, CopyMixin, KeyValueStore):
         """Return the value of ``key``; a missing key raises ``KeyError``."""
         if key.__class__ is not str or key not in self._key_cache:
             self._check_valid_key(key)
-        try:
-            value: bytes | None = self._execute("GET", key)
-        except redis_errors.RedisError as exc:
-            raise self._error(exc, key) from exc
-        if value is None:
-            raise self._missing(key)
-        return value
+        return self._get(key)
 
     def put(self, key: str, data: bytes, ttl_secs: TtlArgument = None) -> str:
         """Store ``data`` under ``key`` with an optional time-to-live; return ``key``."""
@@ -189,13 +183,8 @@ class RedisStore(TimeToLiveMixin, CopyMixin, KeyValueStore):
             and data.__class__ is bytes
             and key in self._key_cache
             and self.default_ttl_secs in _NO_EXPIRY
-            and len(data) <= self.max_value_size
         ):
-            try:
-                self._execute("SET", key, data)
-            except redis_errors.RedisError as exc:
-                raise self._error(exc, key) from exc
-            return key
+            return self._put(key, data)
         return super().put(key, data, ttl_secs)
 
     # ---------------------------------------------------------------- hooks
