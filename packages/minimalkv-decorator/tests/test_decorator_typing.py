@@ -7,11 +7,9 @@ error, and no other line any error.
 
 from __future__ import annotations
 
-import re
-import textwrap
 from pathlib import Path
 
-from mypy import api as mypy_api
+from minimalkv.contract import assert_mypy_diagnostics
 
 SNIPPET = """
 from collections.abc import Iterator
@@ -64,46 +62,4 @@ reveal_type(URLEncodeKeysDecorator(PrefixDecorator("p", plain)))  # N: URLEncode
 
 
 def test_mypy_rejects_capabilities_the_wrapped_store_lacks(tmp_path: Path) -> None:
-    source = tmp_path / "typing_decorator_rejected.py"
-    source.write_text(textwrap.dedent(SNIPPET))
-    config = tmp_path / "mypy.ini"
-    config.write_text("[mypy]\nstrict = True\nwarn_unreachable = True\n")
-    stdout, stderr, _ = mypy_api.run(
-        [
-            "--config-file",
-            str(config),
-            "--cache-dir",
-            str(tmp_path / "cache"),
-            "--show-error-codes",
-            "--no-error-summary",
-            "--hide-error-context",
-            str(source),
-        ]
-    )
-    assert stderr == ""
-    found: dict[int, list[str]] = {}
-    for line in stdout.splitlines():
-        match = re.match(r".*?:(\d+): (error|note): (.*)", line)
-        assert match is not None, line
-        found.setdefault(int(match[1]), []).append(f"{match[2]}: {match[3]}")
-    expected: dict[int, str] = {}
-    for number, line in enumerate(source.read_text().splitlines(), start=1):
-        marker = re.search(r"# ([EN]): (\S+)$", line)
-        if marker is not None:
-            expected[number] = marker[2]
-    assert expected, "the snippet has no expectations"
-    for number, code in expected.items():
-        messages = found.pop(number, [])
-        if line_is_note(source, number):
-            assert any(code in message for message in messages), (number, code, messages)
-        else:
-            assert any(message.endswith(f"[{code}]") for message in messages), (
-                number,
-                code,
-                messages,
-            )
-    assert found == {}, f"unexpected mypy output: {found}"
-
-
-def line_is_note(source: Path, number: int) -> bool:
-    return "# N:" in source.read_text().splitlines()[number - 1]
+    assert_mypy_diagnostics(SNIPPET, tmp_path, "typing_decorator_rejected.py")

@@ -10,6 +10,7 @@ from ._concurrency import ConcurrencyContract
 from ._key_table import INVALID_KEYS, NON_STR_KEYS, WEIRD_KEYS, KeyCase
 from ._large_values import LargeValueContract, MemoryBoundContract
 from ._marks import CAPABILITY_MARK, requires_capability
+from ._mypy_check import assert_mypy_diagnostics
 from ._profiles import CI_PROFILE, DEV_PROFILE
 from ._rss import PeakRss, measure_peak_rss
 from ._semantics import SemanticsContract
@@ -38,6 +39,7 @@ __all__ = [
     "TtlContract",
     "UrlContract",
     "WeirdKeyContract",
+    "assert_mypy_diagnostics",
     "build_state_machine",
     "key_strategy",
     "measure_peak_rss",
