@@ -316,6 +316,9 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
     # ----------------------------------------------------------------- writing
     def _put(self, key: str, data: bytes) -> str:
         # The common case inline (directory exists, name free); _create_temp handles the rest.
+        # The commit repeats _write's on purpose: passing the data to _write as a fill
+        # callable measured 0.83-0.86x of the raw atomic write instead of 0.92x
+        # (`hatch run bench --case fs-put`), under the 0.9x target.
         directory = _directory_prefix(self._prefix, key) if self._nested else self._prefix
         tmp = f"{directory}{temp_names.prefix}{next(temp_names.counter):x}"
         try:
