@@ -221,12 +221,13 @@ _METHOD = """\
 
 def render_console(outcomes: list[Outcome], settings: Settings) -> str:
     """Return a short plain-text table for the terminal."""
-    lines = [f"{'case':<12} {'ratio':>7} {'time':>7} {'rss MB':>7}  target  result"]
+    width = max([len("case"), *(len(o.case.name) for o in outcomes)])
+    lines = [f"{'case':<{width}} {'ratio':>7} {'time':>7} {'rss MB':>7}  target  result"]
     for o in outcomes:
         m = o.measurement
         rss = f"{o.lib_rss / MB:7.2f}" if o.case.large else " " * 7
         lines.append(
-            f"{o.case.name:<12} {m.ratio:7.3f} {m.time_ratio:7.3f} {rss}  "
+            f"{o.case.name:<{width}} {m.ratio:7.3f} {m.time_ratio:7.3f} {rss}  "
             f"{o.case.target.describe()}  {_result(o)}"
         )
     return "\n".join(lines)
