@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from tools._bench_baselines import MinimalDict, raw_atomic_put, raw_list_files, raw_read
-from tools._bench_harness import Paired
+from tools._bench_harness import Paired, paired_calls, paired_pair_calls
 
 __all__ = ["CASES", "MB", "Case", "MiB", "Settings", "Target", "filesystem_store_class", "fs_type"]
 
@@ -145,19 +145,7 @@ def _build_dict_get(settings: Settings, stack: contextlib.ExitStack) -> Paired:
     for key, value in zip(keys, values, strict=True):
         raw.put(key, value)
         store.put(key, value)
-    chunks = _chunks(keys, settings.chunk)
-
-    def run_raw(i: int) -> None:
-        get = raw.get
-        for key in chunks[i]:
-            get(key)
-
-    def run_lib(i: int) -> None:
-        get = store.get
-        for key in chunks[i]:
-            get(key)
-
-    return Paired(run_raw, run_lib, len(chunks), settings.chunk)
+    return paired_calls(raw.get, store.get, _chunks(keys, settings.chunk), settings.chunk)
 
 
 def _build_dict_put(settings: Settings, stack: contextlib.ExitStack) -> Paired:
@@ -168,19 +156,7 @@ def _build_dict_put(settings: Settings, stack: contextlib.ExitStack) -> Paired:
     )
     raw = MinimalDict()
     store = DictStore()
-    chunks = _chunks(items, settings.chunk)
-
-    def run_raw(i: int) -> None:
-        put = raw.put
-        for key, value in chunks[i]:
-            put(key, value)
-
-    def run_lib(i: int) -> None:
-        put = store.put
-        for key, value in chunks[i]:
-            put(key, value)
-
-    return Paired(run_raw, run_lib, len(chunks), settings.chunk)
+    return paired_pair_calls(raw.put, store.put, _chunks(items, settings.chunk), settings.chunk)
 
 
 # ---------------------------------------------------------------------------- FilesystemStore

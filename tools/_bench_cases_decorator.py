@@ -12,7 +12,7 @@ import os
 from typing import Any
 
 from tools._bench_cases import Case, Settings, Target
-from tools._bench_harness import Paired
+from tools._bench_harness import Paired, paired_calls, paired_pair_calls
 
 __all__ = ["DECORATOR_CASES"]
 
@@ -38,18 +38,7 @@ def _paired_get(settings: Settings, decorated: Any, bare: Any) -> Paired:
         bare.put(key, value)
         writable.put(key, value)
     chunks = _chunks([key for key, _ in items], settings.chunk)
-
-    def run_raw(i: int) -> None:
-        get = bare.get
-        for key in chunks[i]:
-            get(key)
-
-    def run_lib(i: int) -> None:
-        get = decorated.get
-        for key in chunks[i]:
-            get(key)
-
-    return Paired(run_raw, run_lib, len(chunks), settings.chunk)
+    return paired_calls(bare.get, decorated.get, chunks, settings.chunk)
 
 
 def _build_prefix_get(settings: Settings, stack: contextlib.ExitStack) -> Paired:
@@ -73,18 +62,7 @@ def _build_prefix_put(settings: Settings, stack: contextlib.ExitStack) -> Paired
     chunks = _chunks(_items(settings), settings.chunk)
     bare = DictStore()
     decorated = PrefixDecorator(_PREFIX, DictStore())
-
-    def run_raw(i: int) -> None:
-        put = bare.put
-        for key, value in chunks[i]:
-            put(key, value)
-
-    def run_lib(i: int) -> None:
-        put = decorated.put
-        for key, value in chunks[i]:
-            put(key, value)
-
-    return Paired(run_raw, run_lib, len(chunks), settings.chunk)
+    return paired_pair_calls(bare.put, decorated.put, chunks, settings.chunk)
 
 
 def _build_prefix_floor_get(settings: Settings, stack: contextlib.ExitStack) -> Paired:
@@ -110,16 +88,7 @@ def _build_prefix_floor_get(settings: Settings, stack: contextlib.ExitStack) -> 
     def get(key: str) -> bytes:
         return values[known[key]]
 
-    def run_raw(i: int) -> None:
-        raw_get = bare.get
-        for key in chunks[i]:
-            raw_get(key)
-
-    def run_lib(i: int) -> None:
-        for key in chunks[i]:
-            get(key)
-
-    return Paired(run_raw, run_lib, len(chunks), settings.chunk)
+    return paired_calls(bare.get, get, chunks, settings.chunk)
 
 
 def _case(name: str, title: str, build: Any, target: Target | None = None) -> Case:

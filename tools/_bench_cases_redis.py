@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from tools._bench_cases import Case, Settings, Target
-from tools._bench_harness import Paired
+from tools._bench_harness import Paired, paired_calls, paired_pair_calls
 from tools.services import redis_server
 
 __all__ = ["REDIS_CASES"]
@@ -42,36 +42,13 @@ def _setup(
 def _build_get(settings: Settings, stack: contextlib.ExitStack) -> Paired:
     client, store, keys, values = _setup(settings, stack)
     client.mset(dict(zip(keys, values, strict=True)))
-    chunks = _chunks(keys, settings.chunk)
-
-    def run_raw(i: int) -> None:
-        get = client.get
-        for key in chunks[i]:
-            get(key)
-
-    def run_lib(i: int) -> None:
-        get = store.get
-        for key in chunks[i]:
-            get(key)
-
-    return Paired(run_raw, run_lib, len(chunks), settings.chunk)
+    return paired_calls(client.get, store.get, _chunks(keys, settings.chunk), settings.chunk)
 
 
 def _build_put(settings: Settings, stack: contextlib.ExitStack) -> Paired:
     client, store, keys, values = _setup(settings, stack)
     chunks = _chunks(list(zip(keys, values, strict=True)), settings.chunk)
-
-    def run_raw(i: int) -> None:
-        put = client.set
-        for key, value in chunks[i]:
-            put(key, value)
-
-    def run_lib(i: int) -> None:
-        put = store.put
-        for key, value in chunks[i]:
-            put(key, value)
-
-    return Paired(run_raw, run_lib, len(chunks), settings.chunk)
+    return paired_pair_calls(client.set, store.put, chunks, settings.chunk)
 
 
 def _build_get_many(settings: Settings, stack: contextlib.ExitStack) -> Paired:

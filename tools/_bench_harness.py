@@ -18,13 +18,16 @@ import gc
 import random
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "Measurement",
     "Paired",
+    "paired_calls",
+    "paired_pair_calls",
     "peak_rss_reset",
     "peak_rss_since_reset",
     "run_paired",
@@ -50,6 +53,51 @@ class Paired:
     ops_per_chunk: int
     before_chunk: Callable[[], None] | None = None
     track_rss: bool = False
+
+
+def paired_calls(
+    raw: Callable[[Any], object],
+    lib: Callable[[Any], object],
+    chunks: Sequence[Sequence[Any]],
+    ops_per_chunk: int,
+) -> Paired:
+    """Pair two one-argument calls (``get(key)``), each made once per item of a chunk.
+
+    Both loops are the same code, so the ratio is the difference between the two callables.
+    """
+
+    def run_raw(i: int) -> None:
+        call = raw
+        for item in chunks[i]:
+            call(item)
+
+    def run_lib(i: int) -> None:
+        call = lib
+        for item in chunks[i]:
+            call(item)
+
+    return Paired(run_raw, run_lib, len(chunks), ops_per_chunk)
+
+
+def paired_pair_calls(
+    raw: Callable[[Any, Any], object],
+    lib: Callable[[Any, Any], object],
+    chunks: Sequence[Sequence[tuple[Any, Any]]],
+    ops_per_chunk: int,
+) -> Paired:
+    """Pair two two-argument calls (``put(key, value)``), each made once per pair of a chunk."""
+
+    def run_raw(i: int) -> None:
+        call = raw
+        for first, second in chunks[i]:
+            call(first, second)
+
+    def run_lib(i: int) -> None:
+        call = lib
+        for first, second in chunks[i]:
+            call(first, second)
+
+    return Paired(run_raw, run_lib, len(chunks), ops_per_chunk)
 
 
 @dataclass
