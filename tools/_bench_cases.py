@@ -72,11 +72,11 @@ class Case:
     name: str
     title: str
     baseline: str
-    unit: str
     target: Target
-    needs_fs: bool
-    large: bool
     build: Callable[[Settings, contextlib.ExitStack], Paired]
+    unit: str = "ops/s"
+    needs_fs: bool = False
+    large: bool = False
 
 
 def filesystem_store_class() -> type[Any] | None:
@@ -303,40 +303,30 @@ CASES: Final[tuple[Case, ...]] = (
         name="dict-get",
         title="`DictStore.get`",
         baseline="`return self.d[k]` in a one-line method",
-        unit="ops/s",
         target=Target(min_ratio=0.5),
-        needs_fs=False,
-        large=False,
         build=_build_dict_get,
     ),
     Case(
         name="dict-put",
         title="`DictStore.put`",
         baseline="`self.d[k] = v` in a one-line method",
-        unit="ops/s",
         target=Target(min_ratio=0.5),
-        needs_fs=False,
-        large=False,
         build=_build_dict_put,
     ),
     Case(
         name="fs-put",
         title="`FilesystemStore.put` (atomic), tmpfs",
         baseline="`os.open(tmp, O_EXCL)` + `os.write` + `os.close` + `os.replace`",
-        unit="ops/s",
         target=Target(min_ratio=0.9),
         needs_fs=True,
-        large=False,
         build=_build_fs_put,
     ),
     Case(
         name="fs-get",
         title="`FilesystemStore.get`, tmpfs",
         baseline="`os.open` + `os.read` (64 KiB asked) + `os.close`",
-        unit="ops/s",
         target=Target(min_ratio=0.9),
         needs_fs=True,
-        large=False,
         build=_build_fs_get,
     ),
     Case(
@@ -346,7 +336,6 @@ CASES: Final[tuple[Case, ...]] = (
         unit="keys/s",
         target=Target(min_ratio=0.67),
         needs_fs=True,
-        large=False,
         build=_build_fs_keys,
     ),
     Case(

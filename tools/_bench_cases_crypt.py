@@ -98,10 +98,7 @@ def _case(name: str, title: str, build: Any) -> Case:
         title=title,
         baseline="bare `DictStore` + the same HMAC-SHA256 written out (`hmac.digest`, "
         "`hmac.compare_digest`)",
-        unit="ops/s",
         target=Target(min_ratio=0.7),
-        needs_fs=False,
-        large=False,
         build=build,
     )
 

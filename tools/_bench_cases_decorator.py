@@ -96,10 +96,7 @@ def _case(name: str, title: str, build: Any, target: Target | None = None) -> Ca
         name=name,
         title=title,
         baseline="the same call on a bare `DictStore`",
-        unit="ops/s",
         target=Target(min_ratio=0.8) if target is None else target,
-        needs_fs=False,
-        large=False,
         build=build,
     )
 

@@ -123,10 +123,7 @@ def _case(
         name=name,
         title=title,
         baseline=baseline,
-        unit="ops/s",
         target=Target(min_ratio=ratio),
-        needs_fs=False,
-        large=False,
         build=build,
     )
 

@@ -59,10 +59,7 @@ SQL_CASES: Final[tuple[Case, ...]] = (
         name="sql-put-many",
         title="`SQLAlchemyStore.put_many` of all values in one call, SQLite file on tmpfs",
         baseline="stdlib `sqlite3` `executemany` of the same upsert in one transaction",
-        unit="ops/s",
         target=Target(min_ratio=0.8),
-        needs_fs=False,
-        large=False,
         build=_build_sql_put_many,
     ),
 )

@@ -28,8 +28,8 @@ from minimalkv import (
 )
 
 
-class StreamCopyStore(CopyMixin, KeyValueStore):
-    """Only the four hooks the seed requires; copy and move come from the defaults."""
+class _DataStore(CopyMixin, KeyValueStore):
+    """A dict ``data`` with ``_delete`` and ``iter_keys``; subclasses add the value hooks."""
 
     def __init__(self) -> None:
         self.data: dict[str, bytes] = {}
@@ -39,6 +39,10 @@ class StreamCopyStore(CopyMixin, KeyValueStore):
 
     def iter_keys(self, prefix: str = "") -> Iterator[str]:
         return iter([key for key in sorted(self.data) if key.startswith(prefix)])
+
+
+class StreamCopyStore(_DataStore):
+    """Only the four hooks the seed requires; copy and move come from the defaults."""
 
     def _open(self, key: str) -> IO[bytes]:
         if key not in self.data:
@@ -50,17 +54,8 @@ class StreamCopyStore(CopyMixin, KeyValueStore):
         return key
 
 
-class ValueCopyStore(CopyMixin, KeyValueStore):
+class ValueCopyStore(_DataStore):
     """Only _get, _put, _delete and iter_keys."""
-
-    def __init__(self) -> None:
-        self.data: dict[str, bytes] = {}
-
-    def _delete(self, key: str) -> None:
-        self.data.pop(key, None)
-
-    def iter_keys(self, prefix: str = "") -> Iterator[str]:
-        return iter([key for key in sorted(self.data) if key.startswith(prefix)])
 
     def _get(self, key: str) -> bytes:
         if key not in self.data:
