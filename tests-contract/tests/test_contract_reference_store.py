@@ -18,17 +18,15 @@ from typing import IO
 
 import pytest
 from minimalkv import (
-    BytesReader,
     CopyMixin,
     ExtendedKeyspaceMixin,
     KeyNotFoundError,
     KeyValueStore,
-    ReadableBinary,
     TimeToLiveMixin,
     UrlMixin,
     capabilities_of,
-    copy_stream,
 )
+from minimalkv.backend import BytesReader, ReadableBinary, copy_stream
 from minimalkv.contract import ContractSuite, StoreFactory
 
 

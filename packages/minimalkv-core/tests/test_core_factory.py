@@ -17,21 +17,18 @@ from typing import Any
 import minimalkv._factory as factory
 import pytest
 from minimalkv import (
-    DECORATOR_GROUP,
-    STORE_GROUP,
     BackendNotInstalledError,
     ConfigurationError,
     InvalidKeyError,
     KeyValueStore,
     MinimalKVError,
-    StoreType,
-    StoreUrl,
     UnknownStoreError,
     decorate_store,
     get_store,
     get_store_from_url,
     url2dict,
 )
+from minimalkv.backend import DECORATOR_GROUP, STORE_GROUP, StoreType, StoreUrl
 from minimalkv.memory import DictStore, HDictStore
 
 PLUGINS = "minimalkv_core_test_plugins"

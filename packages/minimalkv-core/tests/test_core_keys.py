@@ -18,7 +18,7 @@ from minimalkv import (
     check_key,
     is_valid_key,
 )
-from minimalkv._constants import KEY_PUNCTUATION
+from minimalkv.backend import KEY_PUNCTUATION
 
 # The oracle: written from the original's documentation, independent of the implementation.
 PUNCTUATION = "!\"#$%&'()+,-.<=>?@[\\]^_`{}~"

@@ -19,13 +19,12 @@ from minimalkv import (
     InvalidValueError,
     KeyNotFoundError,
     KeyValueStore,
-    ReadableBinary,
     TimeToLiveMixin,
     TtlArgument,
     UrlKeyValueStore,
     UrlMixin,
-    normalize_ttl,
 )
+from minimalkv.backend import ReadableBinary, normalize_ttl
 
 
 class _DataStore(CopyMixin, KeyValueStore):

@@ -9,7 +9,6 @@ from typing import IO
 import pytest
 from minimalkv import (
     BlobStore,
-    BytesReader,
     FileSource,
     FileTarget,
     KeyMetadata,
@@ -24,6 +23,7 @@ from minimalkv import (
     capabilities_of,
     get_store,
 )
+from minimalkv.backend import BytesReader
 from minimalkv.memory import DictStore, HDictStore
 
 

@@ -11,15 +11,14 @@ from typing import IO
 import pytest
 from minimalkv import (
     PORTABLE_KEY_LENGTH,
-    BytesReader,
     InvalidArgumentError,
     InvalidKeyError,
     InvalidValueError,
     KeyMetadata,
     KeyNotFoundError,
     KeyValueStore,
-    ReadableBinary,
 )
+from minimalkv.backend import BytesReader, ReadableBinary
 
 
 class StreamStore(KeyValueStore):

@@ -11,10 +11,10 @@ from typing import IO
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from minimalkv import (
+from minimalkv import InvalidValueError
+from minimalkv.backend import (
     CHUNK_SIZE,
     BytesReader,
-    InvalidValueError,
     ReadableBinary,
     WritableBinary,
     copy_stream,

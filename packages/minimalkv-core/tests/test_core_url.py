@@ -9,7 +9,8 @@ from urllib.parse import quote
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from minimalkv import ConfigurationError, StoreUrl, parse_store_url, redact_url
+from minimalkv import ConfigurationError, redact_url
+from minimalkv.backend import StoreUrl, parse_store_url
 
 GCS_CREDENTIALS = base64.urlsafe_b64encode(
     json.dumps({"type": "service_account", "private_key": "-----BEGIN KEY-----\nabc"}).encode()

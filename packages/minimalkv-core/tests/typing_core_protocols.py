@@ -17,7 +17,6 @@ from minimalkv import (
     FOREVER,
     NOT_SET,
     BlobStore,
-    BytesReader,
     CopyMixin,
     FileSource,
     FileTarget,
@@ -35,6 +34,7 @@ from minimalkv import (
     get_store_from_url,
 )
 from minimalkv._key_value_store import UrlKeyValueStore as SeedPathUrlKeyValueStore
+from minimalkv.backend import BytesReader
 from minimalkv.contrib import ExtendedKeyspaceMixin
 from minimalkv.memory import DictStore
 from minimalkv.mixin import TimeToLiveMixin as SeedPathTimeToLiveMixin

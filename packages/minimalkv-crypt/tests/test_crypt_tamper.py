@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import IO
 
 import pytest
-from minimalkv import CHUNK_SIZE, KeyValueStore, MinimalKVError
+from minimalkv import KeyValueStore, MinimalKVError
+from minimalkv.backend import CHUNK_SIZE
 from minimalkv.crypt import HMACDecorator, VerificationException
 from minimalkv.crypt import _hmac_decorator as hmac_module
 from minimalkv.fs import FilesystemStore

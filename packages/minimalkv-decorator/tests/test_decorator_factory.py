@@ -11,7 +11,6 @@ from typing import Any
 import minimalkv
 import pytest
 from minimalkv import (
-    DECORATOR_GROUP,
     ConfigurationError,
     KeyValueStore,
     ReadOnlyError,
@@ -21,6 +20,7 @@ from minimalkv import (
     get_store,
     get_store_from_url,
 )
+from minimalkv.backend import DECORATOR_GROUP
 from minimalkv.decorator import (
     PrefixDecorator,
     ReadOnlyDecorator,

@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 import redis
-from minimalkv import parse_store_url
+from minimalkv.backend import parse_store_url
 
 URL_VARIABLE = "MINIMALKV_REDIS_URL"
 DEFAULT_URL = "redis://127.0.0.1:6379/14"

@@ -2,6 +2,7 @@
 
 Backends and decorators are separate distributions that share this namespace
 (``minimalkv.fs``, ``minimalkv.memory``, ``minimalkv.redis``, ...); install only those you use.
+This module is the application API; what backend authors build on is :mod:`minimalkv.backend`.
 """
 
 from pkgutil import extend_path
@@ -32,19 +33,9 @@ from ._errors import (
     StoreTimeoutError,
     UnknownStoreError,
 )
-from ._factory import (
-    DECORATOR_GROUP,
-    STORE_GROUP,
-    DecoratorFactory,
-    StoreCreator,
-    StoreType,
-    decorate_store,
-    get_store,
-    get_store_from_url,
-    url2dict,
-)
+from ._factory import decorate_store, get_store, get_store_from_url, url2dict
 from ._key_value_store import KeyValueStore
-from ._keys import BASIC_KEY_CACHE, EXTENDED_KEY_CACHE, check_key, check_prefix, is_valid_key
+from ._keys import check_key, is_valid_key
 from ._metadata import KeyMetadata
 from ._mixins import (
     CopyMixin,
@@ -54,41 +45,23 @@ from ._mixins import (
     UrlMixin,
 )
 from ._protocols import BlobStore, SupportsCopy, SupportsTtl, SupportsUrl
-from ._streams import (
-    CHUNK_SIZE,
-    BytesReader,
-    FileSource,
-    FileTarget,
-    ReadableBinary,
-    WritableBinary,
-    copy_stream,
-    read_all,
-    seek_target,
-    write_atomically,
-)
-from ._ttl import TtlArgument, normalize_ttl
-from ._url import StoreUrl, parse_store_url, redact_url
+from ._streams import FileSource, FileTarget
+from ._ttl import TtlArgument
+from ._url import redact_url
 from ._version import __version__
 
 __all__ = [
-    "BASIC_KEY_CACHE",
-    "CHUNK_SIZE",
-    "DECORATOR_GROUP",
-    "EXTENDED_KEY_CACHE",
     "FOREVER",
     "NOT_SET",
     "PORTABLE_KEY_LENGTH",
-    "STORE_GROUP",
     "VALID_KEY_RE",
     "VALID_KEY_REGEXP",
     "VALID_KEY_REGEXP_EXTENDED",
     "VALID_KEY_RE_EXTENDED",
     "BackendNotInstalledError",
     "BlobStore",
-    "BytesReader",
     "ConfigurationError",
     "CopyMixin",
-    "DecoratorFactory",
     "ExtendedKeyspaceMixin",
     "FileSource",
     "FileTarget",
@@ -100,14 +73,10 @@ __all__ = [
     "KeyValueStore",
     "MinimalKVError",
     "ReadOnlyError",
-    "ReadableBinary",
     "StoreCapabilities",
     "StoreConnectionError",
-    "StoreCreator",
     "StoreError",
     "StoreTimeoutError",
-    "StoreType",
-    "StoreUrl",
     "SupportsCopy",
     "SupportsTtl",
     "SupportsUrl",
@@ -116,21 +85,46 @@ __all__ = [
     "UnknownStoreError",
     "UrlKeyValueStore",
     "UrlMixin",
-    "WritableBinary",
     "__version__",
     "capabilities_of",
     "check_key",
-    "check_prefix",
-    "copy_stream",
     "decorate_store",
     "get_store",
     "get_store_from_url",
     "is_valid_key",
-    "normalize_ttl",
-    "parse_store_url",
-    "read_all",
     "redact_url",
-    "seek_target",
     "url2dict",
-    "write_atomically",
 ]
+
+# Names that belong to the backend API: an old import gets told where they live.
+_BACKEND_NAMES = frozenset(
+    {
+        "CHUNK_SIZE",
+        "DECORATOR_GROUP",
+        "STORE_GROUP",
+        "BytesReader",
+        "DecoratorFactory",
+        "ReadableBinary",
+        "StoreCreator",
+        "StoreType",
+        "StoreUrl",
+        "WritableBinary",
+        "check_prefix",
+        "copy_stream",
+        "normalize_ttl",
+        "parse_store_url",
+        "read_all",
+        "seek_target",
+        "write_atomically",
+    }
+)
+
+
+def __getattr__(name: str) -> object:
+    if name in _BACKEND_NAMES:
+        raise AttributeError(
+            f"minimalkv.{name} is part of the backend API: import it from minimalkv.backend",
+            name=name,
+            obj=None,
+        )
+    raise AttributeError(f"module 'minimalkv' has no attribute {name!r}", name=name, obj=None)

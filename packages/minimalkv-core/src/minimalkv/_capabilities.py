@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ._protocols import SupportsCopy, SupportsTtl, SupportsUrl
+
 __all__ = ["StoreCapabilities", "capabilities_of"]
 
 
@@ -24,15 +26,18 @@ class StoreCapabilities:
 def capabilities_of(store: object) -> StoreCapabilities:
     """Return the capabilities of ``store``.
 
-    A store (or decorator) may declare them as a ``capabilities`` attribute; otherwise they are
-    read off the methods and flags it has.
+    The answer agrees with the protocols: ``capabilities_of(s).copy`` is
+    ``isinstance(s, SupportsCopy)``, ``.url`` is ``isinstance(s, SupportsUrl)`` and ``.ttl``
+    is ``isinstance(s, SupportsTtl)`` with ``s.ttl_support`` true. A store (or decorator) may
+    declare them as a ``capabilities`` attribute instead; then it must offer exactly the
+    methods of what it declares (the contract suite checks that both answers agree).
     """
     declared = getattr(store, "capabilities", None)
     if isinstance(declared, StoreCapabilities):
         return declared
     return StoreCapabilities(
-        copy=callable(getattr(store, "copy", None)) and callable(getattr(store, "move", None)),
-        url=callable(getattr(store, "url_for", None)),
-        ttl=getattr(store, "ttl_support", False) is True,
+        copy=isinstance(store, SupportsCopy),
+        url=isinstance(store, SupportsUrl),
+        ttl=isinstance(store, SupportsTtl) and getattr(store, "ttl_support", False) is True,
         extended_keys=getattr(store, "extended_keys", False) is True,
     )

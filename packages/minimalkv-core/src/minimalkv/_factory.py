@@ -11,12 +11,15 @@ import dataclasses
 import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from importlib.metadata import EntryPoint, entry_points
-from typing import Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from ._errors import BackendNotInstalledError, ConfigurationError, UnknownStoreError
 from ._key_value_store import KeyValueStore, _is_nonempty_str
+from ._options import parse_bool
 from ._url import StoreUrl, parse_store_url
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
 
 __all__ = [
     "DECORATOR_GROUP",
@@ -24,6 +27,7 @@ __all__ = [
     "DecoratorFactory",
     "StoreCreator",
     "StoreType",
+    "UrlParamParser",
     "decorate_store",
     "get_store",
     "get_store_from_url",
@@ -107,6 +111,10 @@ class StoreType:
 
 @functools.cache
 def _entry_points(group: str) -> dict[str, EntryPoint]:
+    # Imported on first use: reading installed metadata is only needed by the factory, and
+    # importing it costs every program that imports a store directly.
+    from importlib.metadata import entry_points
+
     return {point.name: point for point in entry_points(group=group)}
 
 
@@ -277,21 +285,13 @@ def get_store(type: str, create_if_missing: bool = True, **params: Any) -> KeyVa
             "use one of the two forms"
         )
     store = store_type.create(
-        params, extended_keys=extended, create_if_missing=_as_bool(create_if_missing)
+        params,
+        extended_keys=extended,
+        create_if_missing=parse_bool("create_if_missing", create_if_missing),
     )
     for name in reversed(old_wrappers) if old_wrappers else wrappers:
         store = decorate_store(store, name)
     return store
-
-
-def _as_bool(value: object) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in ("true", "1", "yes", "on"):
-        return True
-    if isinstance(value, str) and value.strip().lower() in ("false", "0", "no", "off"):
-        return False
-    raise ConfigurationError(f"create_if_missing must be a boolean, got {value!r}")
 
 
 def url2dict(url: str) -> dict[str, Any]:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Iterable, Iterator, Mapping
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, ClassVar
 
 from typing_extensions import Self
 
-from ._errors import InvalidArgumentError, InvalidValueError, KeyNotFoundError
-from ._keys import BASIC_KEY_CACHE, check_key, check_prefix
+from ._atomic import write_atomically
+from ._errors import InvalidArgumentError, KeyNotFoundError
+from ._keys import check_key, check_prefix
 from ._metadata import KeyMetadata
 from ._streams import (
     BytesReader,
@@ -19,10 +20,11 @@ from ._streams import (
     ReadableBinary,
     WritableBinary,
     copy_stream,
-    is_text_file,
+    file_source,
+    file_target,
     read_all,
-    write_atomically,
 )
+from ._values import check_value
 
 __all__ = ["KeyValueStore"]
 
@@ -44,11 +46,6 @@ class KeyValueStore:
 
     extended_keys: ClassVar[bool] = False
     """Whether keys may also contain ``/`` and space (the extended key space)."""
-
-    _valid_key_cache: ClassVar[set[str]] = BASIC_KEY_CACHE
-    """Keys already known valid in this store's key space: a hot path may test membership
-    (``key.__class__ is str and key in self._valid_key_cache``) before calling
-    :meth:`_check_valid_key`. A store with stricter key rules must not use it."""
 
     # ----------------------------------------------------------------- public API
     def __contains__(self, key: str) -> bool:
@@ -77,20 +74,11 @@ class KeyValueStore:
         replaced atomically: it receives the whole value or, on error, is left as it was.
         """
         self._check_valid_key(key)
-        if is_text_file(file):
-            raise InvalidValueError(
-                f"get_file({key!r}, ...): the file must be opened in binary mode", key=key
-            )
-        if isinstance(file, (str, os.PathLike)):
-            self._get_filename(key, os.fspath(file))
-        elif isinstance(file, WritableBinary):
-            self._get_file(key, file)
+        target = file_target(key, file)
+        if isinstance(target, str):
+            self._get_filename(key, target)
         else:
-            raise InvalidValueError(
-                f"get_file({key!r}, ...): file must be a path or a writable binary file, "
-                f"not {type(file).__name__}",
-                key=key,
-            )
+            self._get_file(key, target)
         return key
 
     def iter_keys(self, prefix: str = "") -> Iterator[str]:
@@ -128,7 +116,7 @@ class KeyValueStore:
     def put(self, key: str, data: bytes) -> str:
         """Store ``data`` under ``key`` (replacing any value) and return ``key``."""
         self._check_valid_key(key)
-        _check_value(key, data)
+        check_value(key, data)
         return self._put(key, data)
 
     def put_file(self, key: str, file: FileSource) -> str:
@@ -139,19 +127,10 @@ class KeyValueStore:
         path is copied or moved is documented by each backend.
         """
         self._check_valid_key(key)
-        if is_text_file(file):
-            raise InvalidValueError(
-                f"put_file({key!r}, ...): the file must be opened in binary mode", key=key
-            )
-        if isinstance(file, (str, os.PathLike)):
-            return self._put_filename(key, os.fspath(file))
-        if isinstance(file, ReadableBinary):
-            return self._put_file(key, file)
-        raise InvalidValueError(
-            f"put_file({key!r}, ...): file must be a path or a readable binary file, "
-            f"not {type(file).__name__}",
-            key=key,
-        )
+        source = file_source(key, file)
+        if isinstance(source, str):
+            return self._put_filename(key, source)
+        return self._put_file(key, source)
 
     def get_many(self, keys: Iterable[str]) -> dict[str, bytes]:
         """Return the values of ``keys`` that exist, as a dict; missing keys are left out.
@@ -176,7 +155,7 @@ class KeyValueStore:
                     f"put_many expects a mapping or (key, value) pairs, got {pair!r:.60}"
                 )
             self._check_valid_key(pair[0])
-            _check_value(pair[0], pair[1])
+            check_value(pair[0], pair[1])
         return self._put_many(pairs)
 
     def delete_many(self, keys: Iterable[str]) -> None:
@@ -207,9 +186,11 @@ class KeyValueStore:
 
     # ----------------------------------------------------------------- protected hooks
     def _check_valid_key(self, key: str) -> None:
-        """Raise ``InvalidKeyError`` (a ``ValueError``) unless ``key`` is valid in this store."""
-        if key.__class__ is str and key in self._valid_key_cache:
-            return
+        """Raise ``InvalidKeyError`` (a ``ValueError``) unless ``key`` is valid in this store.
+
+        Every public method that takes a key calls this first. A store with stricter rules
+        overrides it (and may call ``super()._check_valid_key`` for the generic ones).
+        """
         check_key(key, self.extended_keys)
 
     def _delete(self, key: str) -> None:
@@ -294,29 +275,10 @@ class KeyValueStore:
         for key in keys:
             self._delete(key)
 
-    def _direct_mapping(self) -> MutableMapping[str, bytes] | None:
-        """Return the mapping holding the values, if it may be read and written directly.
-
-        Only when reading and writing it is exactly :meth:`_get` and :meth:`_put` of valid keys
-        and ``bytes`` values; else None (the default). An in-memory store offers it so that
-        decorators can reach the values without a call level (see ``PrefixDecorator``); they
-        validate keys and values themselves first.
-        """
-        return None
-
     def _metadata(self, key: str) -> KeyMetadata:
         """Return the metadata of ``key``. Default: the size found by seeking to the end."""
         with self._open(key) as file:
             return KeyMetadata(key=key, size=file.seek(0, os.SEEK_END))
-
-
-def _check_value(key: str, data: object) -> None:
-    if not isinstance(data, bytes):
-        raise InvalidValueError(
-            f"value for key {key!r} must be bytes, not {type(data).__name__}"
-            + ("; encode text first, e.g. value.encode('utf-8')" if isinstance(data, str) else ""),
-            key=key,
-        )
 
 
 def _is_nonempty_str(value: object) -> bool:

@@ -7,7 +7,7 @@ from typing import Final
 from ._constants import KEY_PUNCTUATION, VALID_KEY_RE, VALID_KEY_RE_EXTENDED
 from ._errors import InvalidArgumentError, InvalidKeyError
 
-__all__ = ["BASIC_KEY_CACHE", "EXTENDED_KEY_CACHE", "check_key", "check_prefix", "is_valid_key"]
+__all__ = ["check_key", "check_prefix", "is_valid_key"]
 
 _basic_match: Final = VALID_KEY_RE.match
 _extended_match: Final = VALID_KEY_RE_EXTENDED.match
@@ -15,15 +15,15 @@ _extended_match: Final = VALID_KEY_RE_EXTENDED.match
 # refusing them everywhere keeps the semantics identical across backends.
 _DOT_NAMES: Final = frozenset({".", ".."})
 
-# Keys already found valid. Matching the key regex costs several times a dict lookup, and
-# applications use the same keys again and again; a set lookup on a str (its hash is cached)
-# is nearly free. Only exact ``str`` instances are cached (a subclass could redefine ``==``).
-# Bounded: cleared when full. Hot paths may test membership directly (see KeyValueStore).
+# Keys already found valid, one set per key space. Matching the key regex costs several times
+# a set lookup, and applications use the same keys again and again; a lookup on a str (its
+# hash is cached) is nearly free. Only exact ``str`` instances are cached (a subclass could
+# redefine ``==``). The sets are private to this module and answer only "is this key valid in
+# the generic rules of its key space": a store with stricter rules checks them in its own
+# ``_check_valid_key``, which nothing bypasses. Bounded: cleared when full.
 _CACHE_LIMIT: Final = 1 << 15
-BASIC_KEY_CACHE: Final[set[str]] = set()
-"""Keys known to be valid in the basic key space (read-only for callers)."""
-EXTENDED_KEY_CACHE: Final[set[str]] = set()
-"""Keys known to be valid in the extended key space (read-only for callers)."""
+_valid_basic: Final[set[str]] = set()
+_valid_extended: Final[set[str]] = set()
 
 
 def is_valid_key(key: object, extended: bool = False) -> bool:
@@ -34,7 +34,7 @@ def is_valid_key(key: object, extended: bool = False) -> bool:
     contain ``/`` and space, but as a path: no leading or trailing ``/``, no empty segment
     (``a//b``) and no ``.`` or ``..`` segment, so no key can name something outside a store.
     """
-    cache = EXTENDED_KEY_CACHE if extended else BASIC_KEY_CACHE
+    cache = _valid_extended if extended else _valid_basic
     if not isinstance(key, str):
         return False
     if key.__class__ is str and key in cache:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from typing import ClassVar
 
 from ._constants import NOT_SET
-from ._errors import InvalidValueError
-from ._key_value_store import KeyValueStore, _check_value
-from ._keys import EXTENDED_KEY_CACHE
-from ._streams import FileSource, ReadableBinary, is_text_file, read_all
+from ._key_value_store import KeyValueStore
+from ._streams import FileSource, ReadableBinary, file_source, read_all
 from ._ttl import TtlArgument, normalize_ttl
+from ._values import check_value
 
 __all__ = [
     "CopyMixin",
@@ -82,27 +80,18 @@ class TimeToLiveMixin(KeyValueStore):
     def put(self, key: str, data: bytes, ttl_secs: TtlArgument = None) -> str:
         """Store ``data`` under ``key`` with an optional time-to-live; return ``key``."""
         self._check_valid_key(key)
-        _check_value(key, data)
+        check_value(key, data)
         return self._put(key, data, normalize_ttl(ttl_secs, self.default_ttl_secs))
 
     def put_file(self, key: str, file: FileSource, ttl_secs: TtlArgument = None) -> str:
         """Store the content of ``file`` under ``key`` with an optional time-to-live."""
         self._check_valid_key(key)
         ttl = normalize_ttl(ttl_secs, self.default_ttl_secs)
-        if is_text_file(file):
-            raise InvalidValueError(
-                f"put_file({key!r}, ...): the file must be opened in binary mode", key=key
-            )
-        if isinstance(file, (str, os.PathLike)):
-            with open(file, "rb") as opened:
+        source = file_source(key, file)
+        if isinstance(source, str):
+            with open(source, "rb") as opened:
                 return self._put_file(key, opened, ttl)
-        if isinstance(file, ReadableBinary):
-            return self._put_file(key, file, ttl)
-        raise InvalidValueError(
-            f"put_file({key!r}, ...): file must be a path or a readable binary file, "
-            f"not {type(file).__name__}",
-            key=key,
-        )
+        return self._put_file(key, source, ttl)
 
     def _put(self, key: str, data: bytes, ttl_secs: float | None = None) -> str:
         """Store ``data`` with ``ttl_secs`` seconds to live (``None``: no expiry)."""
@@ -117,7 +106,6 @@ class ExtendedKeyspaceMixin(KeyValueStore):
     """Widens the key space: keys may also contain ``/`` and space (the ``h`` URL schemes)."""
 
     extended_keys: ClassVar[bool] = True
-    _valid_key_cache: ClassVar[set[str]] = EXTENDED_KEY_CACHE
 
 
 class UrlKeyValueStore(UrlMixin, KeyValueStore):

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
-import secrets
 from collections.abc import Callable
-from typing import IO, Final, Protocol, TypeAlias, runtime_checkable
+from typing import Final, Protocol, TypeAlias, runtime_checkable
 
 from typing_extensions import Buffer
 
@@ -21,9 +19,11 @@ __all__ = [
     "ReadableBinary",
     "WritableBinary",
     "copy_stream",
+    "file_source",
+    "file_target",
     "read_all",
+    "read_chunk",
     "seek_target",
-    "write_atomically",
 ]
 
 CHUNK_SIZE: Final = 1024 * 1024
@@ -110,9 +110,80 @@ class BytesReader(io.BytesIO):
         raise io.UnsupportedOperation("truncate: values opened from a store are read-only")
 
 
-def is_text_file(file: object) -> bool:
-    """Return whether ``file`` is a text-mode file (which put_file and get_file refuse)."""
-    return isinstance(file, io.TextIOBase)
+def _str_path(file: object) -> str | None:
+    if isinstance(file, str):
+        return file
+    if isinstance(file, os.PathLike):
+        path: object = os.fspath(file)
+        if isinstance(path, str):
+            return path
+    return None
+
+
+def file_source(key: str, file: object, operation: str = "put_file") -> str | ReadableBinary:
+    """Check what a caller passed as the source of ``operation`` and return it.
+
+    A path (``str`` or ``os.PathLike``) comes back as a ``str``; a readable binary file comes
+    back as it is. A text-mode file or anything else raises
+    :class:`~minimalkv.InvalidValueError` saying what was expected.
+    """
+    if isinstance(file, io.TextIOBase):
+        raise InvalidValueError(
+            f"{operation}({key!r}, ...): the file must be opened in binary mode", key=key
+        )
+    path = _str_path(file)
+    if path is not None:
+        return path
+    if isinstance(file, ReadableBinary):
+        return file
+    raise InvalidValueError(
+        f"{operation}({key!r}, ...): file must be a path or a readable binary file, "
+        f"not {type(file).__name__}",
+        key=key,
+    )
+
+
+def file_target(key: str, file: object, operation: str = "get_file") -> str | WritableBinary:
+    """Check what a caller passed as the target of ``operation`` and return it.
+
+    A path comes back as a ``str``, a writable binary file as it is; anything else raises
+    :class:`~minimalkv.InvalidValueError`.
+    """
+    if isinstance(file, io.TextIOBase):
+        raise InvalidValueError(
+            f"{operation}({key!r}, ...): the file must be opened in binary mode", key=key
+        )
+    path = _str_path(file)
+    if path is not None:
+        return path
+    if isinstance(file, WritableBinary):
+        return file
+    raise InvalidValueError(
+        f"{operation}({key!r}, ...): file must be a path or a writable binary file, "
+        f"not {type(file).__name__}",
+        key=key,
+    )
+
+
+def read_chunk(source: ReadableBinary, size: int = CHUNK_SIZE) -> bytes:
+    """Read up to ``size`` bytes from a caller's file; ``b""`` means its end.
+
+    A caller's file may be anything with ``read``: a result that is not bytes-like (a text
+    file) or ``None`` (a non-blocking file with nothing ready) raises
+    :class:`~minimalkv.InvalidValueError` instead of being stored or mistaken for the end.
+    """
+    chunk: object = source.read(size)
+    if isinstance(chunk, bytes):
+        return chunk
+    if isinstance(chunk, (bytearray, memoryview)):
+        return bytes(chunk)
+    if chunk is None:
+        raise InvalidValueError(
+            "file is in non-blocking mode (its read() returned None): pass a blocking file"
+        )
+    raise InvalidValueError(
+        f"file must be opened in binary mode (its read() returned {type(chunk).__name__})"
+    )
 
 
 def copy_stream(
@@ -120,29 +191,14 @@ def copy_stream(
 ) -> int:
     """Copy ``source`` to ``write`` in chunks; return the number of bytes copied.
 
-    A chunk that is not bytes-like means ``source`` is not a binary file: that raises
+    Chunks are read with :func:`read_chunk`, so a source that is not a binary file raises
     :class:`InvalidValueError`.
     """
     total = 0
-    read = source.read
-    while True:
-        chunk: object = read(chunk_size)
-        if chunk is None:
-            raise InvalidValueError(
-                "file is in non-blocking mode (its read() returned None): pass a blocking file"
-            )
-        if not chunk:
-            if isinstance(chunk, (bytes, bytearray, memoryview)):
-                return total
-            raise InvalidValueError(
-                f"file must be opened in binary mode (its read() returned {type(chunk).__name__})"
-            )
-        if not isinstance(chunk, (bytes, bytearray, memoryview)):
-            raise InvalidValueError(
-                f"file must be opened in binary mode (its read() returned {type(chunk).__name__})"
-            )
-        write(chunk if isinstance(chunk, bytes) else bytes(chunk))
+    while chunk := read_chunk(source, chunk_size):
+        write(chunk)
         total += len(chunk)
+    return total
 
 
 def read_all(source: ReadableBinary) -> bytes:
@@ -154,36 +210,3 @@ def read_all(source: ReadableBinary) -> bytes:
     copy_stream(source, buffer.write)
     # getvalue() of an unshared BytesIO hands over its buffer instead of copying it.
     return buffer.getvalue()
-
-
-def write_atomically(
-    path: str, fill: Callable[[IO[bytes]], object], mode: int | None = None
-) -> None:
-    """Create or replace the file at ``path`` so that readers never see a partial file.
-
-    ``fill`` writes the content into a temporary file in the same directory; only when it
-    returns is the file renamed over ``path`` (``os.replace``). If ``fill`` raises, the
-    temporary file is removed and ``path`` is untouched. ``mode`` chmods the result; without
-    it the file gets the permissions a plain ``open(path, "wb")`` would (0o666 less the umask).
-    """
-    directory, name = os.path.split(os.path.abspath(path))
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-    for _ in range(100):
-        tmp = os.path.join(directory, f".{name[:40]}.{secrets.token_hex(6)}.tmp")
-        try:
-            fd = os.open(tmp, flags, 0o666)
-        except FileExistsError:
-            continue
-        break
-    else:  # pragma: no cover - 100 collisions of 48 random bits
-        raise FileExistsError(f"could not create a temporary file next to {path!r}")
-    try:
-        with open(fd, "wb", closefd=True) as out:
-            fill(out)
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise

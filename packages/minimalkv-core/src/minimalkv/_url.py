@@ -6,11 +6,9 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, unquote
 
 from ._errors import ConfigurationError
+from ._options import parse_bool
 
 __all__ = ["StoreUrl", "parse_store_url", "redact_url"]
-
-_TRUE_VALUES = frozenset({"true", "1", "yes", "on", ""})
-_FALSE_VALUES = frozenset({"false", "0", "no", "off"})
 
 
 @dataclass(frozen=True)
@@ -39,18 +37,13 @@ class StoreUrl:
     """The URL as written, with its secret replaced by ``***``: safe for messages."""
 
     def flag(self, name: str, default: bool = False) -> bool:
-        """Read a boolean query option (``true``/``false``, ``1``/``0``, bare flag = true)."""
+        """Read a boolean query option; a bare flag such as ``?fsync`` is true.
+
+        The spellings are those of :func:`minimalkv.backend.parse_bool`.
+        """
         if name not in self.query:
             return default
-        value = self.query[name].strip().lower()
-        if value in _TRUE_VALUES:
-            return True
-        if value in _FALSE_VALUES:
-            return False
-        raise ConfigurationError(
-            f"store URL {self.redacted}: option {name}={self.query[name]!r} is not a boolean "
-            "(use true or false)"
-        )
+        return parse_bool(name, self.query[name], where=f"store URL {self.redacted}")
 
     def check_options(self, *allowed: str) -> None:
         """Raise ConfigurationError naming any query option not in ``allowed``."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from minimalkv import PORTABLE_KEY_LENGTH
-from minimalkv._constants import KEY_PUNCTUATION
+from minimalkv.backend import KEY_PUNCTUATION
 
 __all__ = ["INVALID_KEYS", "NON_STR_KEYS", "WEIRD_KEYS", "KeyCase"]
 

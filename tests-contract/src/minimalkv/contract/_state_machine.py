@@ -20,7 +20,7 @@ from minimalkv import (
     capabilities_of,
     is_valid_key,
 )
-from minimalkv._constants import KEY_PUNCTUATION
+from minimalkv.backend import KEY_PUNCTUATION
 
 from ._base import ContractBase, StoreFactory
 from ._support import untyped

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from minimalkv import CopyMixin, KeyNotFoundError, KeyValueStore, ReadableBinary, copy_stream
+from minimalkv import CopyMixin, KeyNotFoundError, KeyValueStore
+from minimalkv.backend import ReadableBinary, copy_stream
 
 __all__ = ["DirStore"]
 

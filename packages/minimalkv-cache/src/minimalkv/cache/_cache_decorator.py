@@ -19,9 +19,8 @@ from minimalkv import (
     StoreError,
     SupportsCopy,
     TtlArgument,
-    WritableBinary,
-    copy_stream,
 )
+from minimalkv.backend import WritableBinary, copy_stream
 from minimalkv.decorator import (
     StoreDecorator,
     TtlWritableStore,

@@ -11,15 +11,17 @@ from collections.abc import Iterable, Mapping
 from typing import IO, Any, Final, NewType, cast, overload
 
 from minimalkv import (
-    CHUNK_SIZE,
     FileSource,
     FileTarget,
     InvalidArgumentError,
     InvalidValueError,
     KeyMetadata,
-    ReadableBinary,
     StoreCapabilities,
     TtlArgument,
+)
+from minimalkv.backend import (
+    CHUNK_SIZE,
+    ReadableBinary,
     WritableBinary,
     copy_stream,
     write_atomically,

@@ -10,7 +10,8 @@ import io
 import os
 from typing import IO
 
-from minimalkv import CHUNK_SIZE, InvalidValueError, ReadableBinary, seek_target
+from minimalkv import InvalidValueError
+from minimalkv.backend import CHUNK_SIZE, ReadableBinary, seek_target
 from typing_extensions import Buffer
 
 from ._errors import VerificationException

@@ -6,7 +6,8 @@ Each is a :class:`minimalkv.DecoratorFactory`: ``(store, argument) -> store``, w
 
 from __future__ import annotations
 
-from minimalkv import ConfigurationError, DecoratorFactory, KeyValueStore
+from minimalkv import ConfigurationError, KeyValueStore
+from minimalkv.backend import DecoratorFactory
 
 from ._prefix import PrefixDecorator
 from ._readonly import ReadOnlyDecorator

@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable
 from typing import Final
 
-from minimalkv import CHUNK_SIZE
+from minimalkv.backend import CHUNK_SIZE
 
 __all__ = ["copy_fd", "write_all"]
 

@@ -13,7 +13,8 @@ import os
 from collections.abc import Mapping
 from typing import Any, Final
 
-from minimalkv import ConfigurationError, KeyValueStore, StoreType, StoreUrl
+from minimalkv import ConfigurationError, KeyValueStore
+from minimalkv.backend import StoreType, StoreUrl
 
 from ._store import FilesystemStore, HFilesystemStore
 from ._web import HWebFilesystemStore, WebFilesystemStore

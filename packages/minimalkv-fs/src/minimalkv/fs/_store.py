@@ -22,15 +22,12 @@ from minimalkv import (
     KeyNotFoundError,
     KeyValueStore,
     MinimalKVError,
-    ReadableBinary,
     StoreError,
     UrlMixin,
-    WritableBinary,
     check_key,
-    check_prefix,
-    copy_stream,
     is_valid_key,
 )
+from minimalkv.backend import ReadableBinary, WritableBinary, check_prefix, copy_stream
 
 from ._copy import copy_fd, write_all
 from ._errors import Operation, translate_os_error

@@ -7,14 +7,8 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import Any, cast, overload
 
-from minimalkv import (
-    FileSource,
-    InvalidArgumentError,
-    InvalidValueError,
-    ReadableBinary,
-    TtlArgument,
-    normalize_ttl,
-)
+from minimalkv import FileSource, InvalidArgumentError, InvalidValueError, TtlArgument
+from minimalkv.backend import ReadableBinary, normalize_ttl
 from minimalkv.decorator import StoreDecorator, TtlWritableStore, WrappedStore, key_rules
 
 from ._template import KeyTemplate

@@ -6,7 +6,8 @@ import hashlib
 import os
 from collections.abc import Callable
 
-from minimalkv import CHUNK_SIZE, FileSource, ReadableBinary, TtlArgument
+from minimalkv import FileSource, TtlArgument
+from minimalkv.backend import CHUNK_SIZE, ReadableBinary
 from minimalkv.decorator import WrappedStore
 
 from ._generating import IdGeneratingDecorator

@@ -8,7 +8,8 @@ import tempfile
 from collections.abc import Iterator
 from typing import IO, Final, Protocol
 
-from minimalkv import CHUNK_SIZE, InvalidValueError, ReadableBinary
+from minimalkv import InvalidValueError
+from minimalkv.backend import CHUNK_SIZE, ReadableBinary
 
 __all__ = ["SPOOL_MEMORY_LIMIT", "HashObject", "spool_hashing"]
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from minimalkv import ConfigurationError, KeyValueStore, StoreType, StoreUrl
+from minimalkv import ConfigurationError, KeyValueStore
+from minimalkv.backend import StoreType, StoreUrl, check_params
 
 from ._dict_store import DictStore, HDictStore
 
@@ -15,11 +16,7 @@ __all__ = ["STORE_TYPE"]
 def _create(
     params: Mapping[str, Any], *, extended_keys: bool, create_if_missing: bool
 ) -> KeyValueStore:
-    unknown = sorted(set(params) - {"d"})
-    if unknown:
-        raise ConfigurationError(
-            f"store type 'memory' takes no parameter(s) {', '.join(unknown)} (only d, a dict)"
-        )
+    check_params("memory", params, ("d",))
     d = params.get("d")
     return HDictStore(d) if extended_keys else DictStore(d)
 

@@ -17,7 +17,8 @@ import math
 from collections.abc import Mapping
 from typing import Any, Final
 
-from minimalkv import ConfigurationError, KeyValueStore, StoreType, StoreUrl
+from minimalkv import ConfigurationError, KeyValueStore
+from minimalkv.backend import StoreType, StoreUrl
 
 import redis
 

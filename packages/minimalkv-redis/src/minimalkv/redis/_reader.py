@@ -7,7 +7,8 @@ import io
 from collections.abc import Callable
 from typing import Any, Final
 
-from minimalkv import StoreError, seek_target
+from minimalkv import StoreError
+from minimalkv.backend import seek_target
 
 from redis import exceptions as redis_errors
 

@@ -9,10 +9,8 @@ from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any, Final
 
 from minimalkv import (
-    CHUNK_SIZE,
     FOREVER,
     NOT_SET,
-    BytesReader,
     ConfigurationError,
     CopyMixin,
     ExtendedKeyspaceMixin,
@@ -21,14 +19,12 @@ from minimalkv import (
     KeyMetadata,
     KeyNotFoundError,
     KeyValueStore,
-    ReadableBinary,
     StoreError,
     TimeToLiveMixin,
     TtlArgument,
-    check_prefix,
     is_valid_key,
-    normalize_ttl,
 )
+from minimalkv.backend import CHUNK_SIZE, BytesReader, ReadableBinary, check_prefix, normalize_ttl
 
 from redis import exceptions as redis_errors
 

@@ -20,7 +20,8 @@ import os
 from collections.abc import Mapping
 from typing import Any, Final
 
-from minimalkv import ConfigurationError, KeyValueStore, StoreType, StoreUrl
+from minimalkv import ConfigurationError, KeyValueStore
+from minimalkv.backend import StoreType, StoreUrl
 from sqlalchemy import URL, Engine, MetaData, create_engine, inspect
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.pool import StaticPool

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from typing import IO, Any, Final
 
 from minimalkv import (
-    BytesReader,
     CopyMixin,
     ExtendedKeyspaceMixin,
     InvalidKeyError,
@@ -16,8 +15,8 @@ from minimalkv import (
     KeyNotFoundError,
     KeyValueStore,
     check_key,
-    check_prefix,
 )
+from minimalkv.backend import BytesReader, check_prefix
 from sqlalchemy import Connection, Engine, MetaData, Table, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool

@@ -1,0 +1,65 @@
+"""What backend and decorator authors build on: the API a store implementation uses.
+
+Applications need only the top-level :mod:`minimalkv`. A backend (ours or a third party's)
+imports its building blocks from here, and only from here: readers and stream helpers, atomic
+file writes, value and TTL checks, and what a store type needs to register with the factory
+(option parsing, URLs, entry-point groups). Everything here is documented and stable.
+"""
+
+from ._atomic import create_exclusive, write_atomically
+from ._constants import KEY_PUNCTUATION
+from ._factory import (
+    DECORATOR_GROUP,
+    STORE_GROUP,
+    DecoratorFactory,
+    StoreCreator,
+    StoreType,
+    UrlParamParser,
+)
+from ._keys import check_prefix
+from ._options import check_params, parse_bool, parse_str
+from ._streams import (
+    CHUNK_SIZE,
+    BytesReader,
+    ReadableBinary,
+    WritableBinary,
+    copy_stream,
+    file_source,
+    file_target,
+    read_all,
+    read_chunk,
+    seek_target,
+)
+from ._ttl import normalize_ttl
+from ._url import StoreUrl, parse_store_url
+from ._values import check_value
+
+__all__ = [
+    "CHUNK_SIZE",
+    "DECORATOR_GROUP",
+    "KEY_PUNCTUATION",
+    "STORE_GROUP",
+    "BytesReader",
+    "DecoratorFactory",
+    "ReadableBinary",
+    "StoreCreator",
+    "StoreType",
+    "StoreUrl",
+    "UrlParamParser",
+    "WritableBinary",
+    "check_params",
+    "check_prefix",
+    "check_value",
+    "copy_stream",
+    "create_exclusive",
+    "file_source",
+    "file_target",
+    "normalize_ttl",
+    "parse_bool",
+    "parse_store_url",
+    "parse_str",
+    "read_all",
+    "read_chunk",
+    "seek_target",
+    "write_atomically",
+]
