@@ -303,7 +303,7 @@ def test_params_reach_the_store_type(plugins: Recorder) -> None:
 def test_create_if_missing_from_a_config_dict(
     plugins: Recorder, value: object, expected: bool
 ) -> None:
-    # Configuration read from an ini file (the seed's first factory example) is text.
+    # Configuration read from an ini file (the first factory example of minimalkv 1.x) is text.
     get_store("fakestore", create_if_missing=value)  # type: ignore[arg-type]
     assert plugins.created[-1][2] is expected
 

@@ -1,4 +1,4 @@
-"""The import paths the seed documents, and the public API's completeness."""
+"""The import paths minimalkv 1.x documents, and the public API's completeness."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import minimalkv
 import pytest
 
 
-def test_seed_top_level_names() -> None:
+def test_original_top_level_names() -> None:
     from minimalkv import (
         FOREVER,
         NOT_SET,
@@ -50,7 +50,7 @@ def test_seed_top_level_names() -> None:
         ("minimalkv.contrib", "ExtendedKeyspaceMixin", "ExtendedKeyspaceMixin"),
     ],
 )
-def test_seed_module_paths(module: str, name: str, public_name: str) -> None:
+def test_original_module_paths(module: str, name: str, public_name: str) -> None:
     imported = importlib.import_module(module)
     assert getattr(imported, name) is getattr(minimalkv, public_name)
 

@@ -41,7 +41,7 @@ class _DataStore(CopyMixin, KeyValueStore):
 
 
 class StreamCopyStore(_DataStore):
-    """Only the four hooks the seed requires; copy and move come from the defaults."""
+    """Only the four hooks minimalkv 1.x requires; copy and move come from the defaults."""
 
     def _open(self, key: str) -> IO[bytes]:
         if key not in self.data:

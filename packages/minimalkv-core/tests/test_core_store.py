@@ -22,7 +22,7 @@ from minimalkv.backend import BytesReader, ReadableBinary
 
 
 class StreamStore(KeyValueStore):
-    """The seed's minimal backend: only _delete, iter_keys, _open and _put_file."""
+    """The minimal backend of minimalkv 1.x: only _delete, iter_keys, _open and _put_file."""
 
     def __init__(self) -> None:
         self.data: dict[str, bytes] = {}

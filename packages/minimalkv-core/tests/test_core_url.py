@@ -1,4 +1,4 @@
-"""Store URL parsing (minimalkv._url): the seed's URL forms, secrets, redaction, errors."""
+"""Store URL parsing: the URL forms of minimalkv 1.x, secrets, redaction, errors."""
 
 from __future__ import annotations
 

@@ -33,11 +33,11 @@ from minimalkv import (
     get_store,
     get_store_from_url,
 )
-from minimalkv._key_value_store import UrlKeyValueStore as SeedPathUrlKeyValueStore
+from minimalkv._key_value_store import UrlKeyValueStore as OriginalPathUrlKeyValueStore
 from minimalkv.backend import BytesReader
 from minimalkv.contrib import ExtendedKeyspaceMixin
 from minimalkv.memory import DictStore
-from minimalkv.mixin import TimeToLiveMixin as SeedPathTimeToLiveMixin
+from minimalkv.mixin import TimeToLiveMixin as OriginalPathTimeToLiveMixin
 from typing_extensions import assert_type
 
 
@@ -108,15 +108,15 @@ class UrlDictStore(UrlMixin, DictStore):
         return "memory://" + key
 
 
-class LegacyUrlStore(SeedPathUrlKeyValueStore):
-    """The seed documents subclassing minimalkv._key_value_store.UrlKeyValueStore."""
+class LegacyUrlStore(OriginalPathUrlKeyValueStore):
+    """minimalkv 1.x documents subclassing minimalkv._key_value_store.UrlKeyValueStore."""
 
     def _url_for(self, key: str) -> str:
         return key
 
 
-class LegacyTtlStore(SeedPathTimeToLiveMixin, ExtendedKeyspaceMixin, CopyMixin, KeyValueStore):
-    """Mixins from the seed's import paths compose."""
+class LegacyTtlStore(OriginalPathTimeToLiveMixin, ExtendedKeyspaceMixin, CopyMixin, KeyValueStore):
+    """Mixins from the import paths of minimalkv 1.x compose."""
 
 
 def application(store: BlobStore) -> str:

@@ -290,7 +290,7 @@ def _is_pair(value: object) -> bool:
 
 
 def __getattr__(name: str) -> object:
-    # The seed documents minimalkv._key_value_store.UrlKeyValueStore; it lives with the mixins.
+    # minimalkv 1.x documents minimalkv._key_value_store.UrlKeyValueStore; it lives with the mixins.
     if name == "UrlKeyValueStore":
         from ._mixins import UrlKeyValueStore
 

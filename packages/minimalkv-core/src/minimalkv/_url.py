@@ -18,7 +18,7 @@ class StoreUrl:
     The user-info part is split at its first ``:`` only, so a secret may itself contain ``:``.
     Query options are a dict (a repeated option keeps its last value; a bare flag such as
     ``?use_sas`` maps to ``""``); ``?`` inside the query separates options like ``&`` does, so
-    the seed's ``?a=1?b=2`` form is accepted.
+    the ``?a=1?b=2`` form of minimalkv 1.x is accepted.
     """
 
     scheme: str
