@@ -21,9 +21,8 @@ STORES = textwrap.dedent(
     from typing import IO
 
     import pytest
-    from minimalkv import (
-        BytesReader, CopyMixin, KeyNotFoundError, KeyValueStore, StoreCapabilities,
-    )
+    from minimalkv import CopyMixin, KeyNotFoundError, KeyValueStore, StoreCapabilities
+    from minimalkv.backend import BytesReader
     from minimalkv.contract import ContractSuite
 
 
