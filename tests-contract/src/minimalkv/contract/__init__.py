@@ -14,7 +14,12 @@ from ._mypy_check import assert_mypy_diagnostics
 from ._profiles import CI_PROFILE, DEV_PROFILE
 from ._rss import PeakRss, measure_peak_rss
 from ._semantics import SemanticsContract
-from ._state_machine import StateMachineContract, build_state_machine, key_strategy
+from ._state_machine import (
+    StateMachineContract,
+    StoreStateMachine,
+    build_state_machine,
+    key_strategy,
+)
 from ._suite import ContractSuite
 from ._weird_keys import WeirdKeyContract
 
@@ -36,6 +41,7 @@ __all__ = [
     "SemanticsContract",
     "StateMachineContract",
     "StoreFactory",
+    "StoreStateMachine",
     "TtlContract",
     "UrlContract",
     "WeirdKeyContract",

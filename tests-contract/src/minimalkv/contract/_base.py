@@ -6,11 +6,11 @@ from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 
 import pytest
-from minimalkv import KeyValueStore, StoreCapabilities, capabilities_of, is_valid_key
+from minimalkv import BlobStore, StoreCapabilities, capabilities_of, is_valid_key
 
 __all__ = ["ContractBase", "StoreFactory"]
 
-StoreFactory = Callable[[], KeyValueStore]
+StoreFactory = Callable[[], BlobStore]
 """A zero-argument callable that returns a fresh, empty store on every call."""
 
 MiB = 1024 * 1024
@@ -81,7 +81,7 @@ class ContractBase:
     state_machine_settings: ClassVar[dict[str, Any]] = {}
     """Hypothesis settings applied to the state machine over the active profile."""
 
-    def key_is_valid(self, store: KeyValueStore, key: object) -> bool:
+    def key_is_valid(self, store: BlobStore, key: object) -> bool:
         """Return whether ``store`` must accept ``key``; the suite judges keys by this.
 
         The default is the key space the store reports, basic or extended
@@ -101,7 +101,7 @@ class ContractBase:
         )
 
     @pytest.fixture
-    def store(self, store_factory: StoreFactory) -> Iterator[KeyValueStore]:
+    def store(self, store_factory: StoreFactory) -> Iterator[BlobStore]:
         """Yield a fresh store from ``store_factory`` and close it afterwards."""
         store = store_factory()
         try:

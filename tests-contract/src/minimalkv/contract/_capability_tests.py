@@ -18,8 +18,8 @@ import pytest
 from minimalkv import (
     FOREVER,
     NOT_SET,
+    BlobStore,
     KeyNotFoundError,
-    KeyValueStore,
     SupportsCopy,
     SupportsTtl,
     SupportsUrl,
@@ -35,22 +35,22 @@ __all__ = ["CopyContract", "TtlContract", "UrlContract"]
 _BAD_KEYS: tuple[object, ...] = (*INVALID_KEYS[:12], "a\n", *NON_STR_KEYS)
 
 
-def _bad_keys(suite: ContractBase, store: KeyValueStore) -> list[object]:
+def _bad_keys(suite: ContractBase, store: BlobStore) -> list[object]:
     """Return the keys of ``_BAD_KEYS`` that ``store`` must refuse (see ``key_is_valid``)."""
     return [key for key in _BAD_KEYS if not suite.key_is_valid(store, key)]
 
 
-def _copying(store: KeyValueStore) -> SupportsCopy:
+def _copying(store: BlobStore) -> SupportsCopy:
     assert isinstance(store, SupportsCopy), f"{type(store).__name__} has no copy/move"
     return store
 
 
-def _url_store(store: KeyValueStore) -> SupportsUrl:
+def _url_store(store: BlobStore) -> SupportsUrl:
     assert isinstance(store, SupportsUrl), f"{type(store).__name__} has no url_for"
     return store
 
 
-def _ttl_store(store: KeyValueStore) -> SupportsTtl:
+def _ttl_store(store: BlobStore) -> SupportsTtl:
     assert isinstance(store, SupportsTtl), f"{type(store).__name__} has no TTL support"
     return store
 
@@ -59,35 +59,35 @@ class CopyContract(ContractBase):
     """``copy`` and ``move`` (capability ``copy``)."""
 
     @requires_capability("copy")
-    def test_copy_returns_dest_and_keeps_source(self, store: KeyValueStore) -> None:
+    def test_copy_returns_dest_and_keeps_source(self, store: BlobStore) -> None:
         copying = _copying(store)
         store.put("source", b"value")
         assert copying.copy("source", "dest") == "dest"
         assert snapshot(store) == {"source": b"value", "dest": b"value"}
 
     @requires_capability("copy")
-    def test_copy_overwrites_dest(self, store: KeyValueStore) -> None:
+    def test_copy_overwrites_dest(self, store: BlobStore) -> None:
         copying = _copying(store)
         store.put_many({"source": b"new", "dest": b"old and longer"})
         assert copying.copy("source", "dest") == "dest"
         assert store.get("dest") == b"new"
 
     @requires_capability("copy")
-    def test_copy_to_itself_keeps_value(self, store: KeyValueStore) -> None:
+    def test_copy_to_itself_keeps_value(self, store: BlobStore) -> None:
         copying = _copying(store)
         store.put("same", b"value")
         assert copying.copy("same", "same") == "same"
         assert snapshot(store) == {"same": b"value"}
 
     @requires_capability("copy")
-    def test_copy_empty_value(self, store: KeyValueStore) -> None:
+    def test_copy_empty_value(self, store: BlobStore) -> None:
         copying = _copying(store)
         store.put("empty", b"")
         copying.copy("empty", "copy")
         assert store.get("copy") == b""
 
     @requires_capability("copy")
-    def test_move_returns_dest_and_removes_source(self, store: KeyValueStore) -> None:
+    def test_move_returns_dest_and_removes_source(self, store: BlobStore) -> None:
         copying = _copying(store)
         store.put_many({"source": b"value", "dest": b"old"})
         assert copying.move("source", "dest") == "dest"
@@ -95,7 +95,7 @@ class CopyContract(ContractBase):
         assert "source" not in store
 
     @requires_capability("copy")
-    def test_move_to_itself_keeps_value(self, store: KeyValueStore) -> None:
+    def test_move_to_itself_keeps_value(self, store: BlobStore) -> None:
         copying = _copying(store)
         store.put("same", b"value")
         assert copying.move("same", "same") == "same"
@@ -104,7 +104,7 @@ class CopyContract(ContractBase):
     @requires_capability("copy")
     @pytest.mark.parametrize("method", ["copy", "move"])
     def test_copy_or_move_missing_source_raises_key_error(
-        self, store: KeyValueStore, method: str
+        self, store: BlobStore, method: str
     ) -> None:
         call: Callable[[str, str], str] = getattr(_copying(store), method)
         store.put("dest", b"untouched")
@@ -116,7 +116,7 @@ class CopyContract(ContractBase):
     @pytest.mark.parametrize("method", ["copy", "move"])
     @pytest.mark.parametrize("position", ["source", "dest"])
     def test_copy_or_move_invalid_key_raises_value_error(
-        self, store: KeyValueStore, method: str, position: str
+        self, store: BlobStore, method: str, position: str
     ) -> None:
         call = getattr(_copying(store), method)
         store.put(SENTINEL_KEY, SENTINEL_VALUE)
@@ -131,7 +131,7 @@ class UrlContract(ContractBase):
     """``url_for`` (capability ``url``)."""
 
     @requires_capability("url")
-    def test_url_for_returns_str_with_scheme(self, store: KeyValueStore) -> None:
+    def test_url_for_returns_str_with_scheme(self, store: BlobStore) -> None:
         urls = _url_store(store)
         store.put("key", b"value")
         url = urls.url_for("key")
@@ -142,14 +142,14 @@ class UrlContract(ContractBase):
         assert missing != url
 
     @requires_capability("url")
-    def test_url_for_invalid_key_raises_value_error(self, store: KeyValueStore) -> None:
+    def test_url_for_invalid_key_raises_value_error(self, store: BlobStore) -> None:
         urls = _url_store(store)
         for bad in _bad_keys(self, store):
             with pytest.raises(ValueError, match=r"."):
                 urls.url_for(untyped(bad))
 
     @requires_capability("url")
-    def test_url_resolves_to_value(self, store: KeyValueStore) -> None:
+    def test_url_resolves_to_value(self, store: BlobStore) -> None:
         urls = _url_store(store)
         keys = {"key": b"value", "odd%20name": b"percent", "a#b?c": b"fragment", "e": b""}
         store.put_many(keys)
@@ -166,7 +166,7 @@ class UrlContract(ContractBase):
 class TtlContract(ContractBase):
     """``ttl_secs`` on ``put`` and ``put_file`` (capability ``ttl``)."""
 
-    def _wait_until_gone(self, store: KeyValueStore, keys: list[str], ttl: float) -> float:
+    def _wait_until_gone(self, store: BlobStore, keys: list[str], ttl: float) -> float:
         """Poll until every key is gone; return how long after ``ttl`` that took."""
         start = time.monotonic()
         deadline = start + ttl + self.ttl_grace_secs
@@ -179,7 +179,7 @@ class TtlContract(ContractBase):
             )
             time.sleep(0.05)
 
-    def _assert_expired(self, store: KeyValueStore, key: str) -> None:
+    def _assert_expired(self, store: BlobStore, key: str) -> None:
         with pytest.raises(KeyNotFoundError):
             store.get(key)
         with pytest.raises(KeyNotFoundError):
@@ -188,7 +188,7 @@ class TtlContract(ContractBase):
         assert key not in listed
 
     @requires_capability("ttl")
-    def test_put_with_ttl_expires(self, store: KeyValueStore) -> None:
+    def test_put_with_ttl_expires(self, store: BlobStore) -> None:
         ttl_store = _ttl_store(store)
         ttl = self.ttl_short_secs
         assert ttl_store.put("keyword", b"1", ttl_secs=ttl) == "keyword"
@@ -202,7 +202,7 @@ class TtlContract(ContractBase):
         assert store.keys() == ["forever"]
 
     @requires_capability("ttl")
-    def test_forever_and_not_set_do_not_expire(self, store: KeyValueStore) -> None:
+    def test_forever_and_not_set_do_not_expire(self, store: BlobStore) -> None:
         ttl_store = _ttl_store(store)
         ttl = self.ttl_short_secs
         ttl_store.put("forever", b"f", FOREVER)
@@ -216,7 +216,7 @@ class TtlContract(ContractBase):
         assert snapshot(store) == {"forever": b"f", "not-set": b"n", "none": b"d", "cleared": b"c2"}
 
     @requires_capability("ttl")
-    def test_default_ttl_secs_applies_when_ttl_is_none(self, store: KeyValueStore) -> None:
+    def test_default_ttl_secs_applies_when_ttl_is_none(self, store: BlobStore) -> None:
         ttl_store = _ttl_store(store)
         assert ttl_store.default_ttl_secs == NOT_SET, "a fresh store's default is NOT_SET"
         ttl = self.ttl_short_secs
@@ -229,9 +229,7 @@ class TtlContract(ContractBase):
 
     @requires_capability("ttl")
     @pytest.mark.parametrize("source", ["path", "fileobj"])
-    def test_put_file_with_ttl_expires(
-        self, store: KeyValueStore, tmp_path: Path, source: str
-    ) -> None:
+    def test_put_file_with_ttl_expires(self, store: BlobStore, tmp_path: Path, source: str) -> None:
         ttl_store = _ttl_store(store)
         ttl = self.ttl_short_secs
         path = tmp_path / "source"
@@ -252,7 +250,7 @@ class TtlContract(ContractBase):
         "bad", [0, 0.0, -1, -0.5, "abc", math.nan, math.inf, True, False, [1]], ids=repr
     )
     def test_invalid_ttl_raises_value_error_and_stores_nothing(
-        self, store: KeyValueStore, bad: object
+        self, store: BlobStore, bad: object
     ) -> None:
         ttl_store = _ttl_store(store)
         store.put(SENTINEL_KEY, SENTINEL_VALUE)

@@ -6,7 +6,7 @@ import io
 import threading
 from collections.abc import Callable
 
-from minimalkv import KeyNotFoundError, KeyValueStore
+from minimalkv import BlobStore, KeyNotFoundError
 
 from ._base import ContractBase
 
@@ -42,7 +42,7 @@ def _run_threads(targets: list[Callable[[], None]]) -> list[BaseException]:
 class ConcurrencyContract(ContractBase):
     """Threads writing the same keys never produce a mixed or truncated value."""
 
-    def test_concurrent_writers_leave_whole_values(self, store: KeyValueStore) -> None:
+    def test_concurrent_writers_leave_whole_values(self, store: BlobStore) -> None:
         size = self.concurrency_value_size
         writers = self.concurrency_writers
         rounds = self.concurrency_rounds
@@ -105,7 +105,7 @@ class ConcurrencyContract(ContractBase):
         assert not bad, "; ".join(bad[:5])
         assert sorted(store.keys()) == sorted(SHARED_KEYS)
 
-    def test_concurrent_writers_on_distinct_keys_lose_nothing(self, store: KeyValueStore) -> None:
+    def test_concurrent_writers_on_distinct_keys_lose_nothing(self, store: BlobStore) -> None:
         per_writer = 10
 
         def writer(number: int) -> Callable[[], None]:

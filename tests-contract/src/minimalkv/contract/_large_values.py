@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from minimalkv import KeyValueStore
+from minimalkv import BlobStore
 
 from ._base import ContractBase, MiB
 from ._rss import measure_peak_rss
@@ -31,7 +31,7 @@ class LargeValueContract(ContractBase):
         return 0 if which == "empty" else self.large_value_size
 
     @pytest.mark.parametrize("which", SIZES)
-    def test_value_round_trip_put_get(self, store: KeyValueStore, block: bytes, which: str) -> None:
+    def test_value_round_trip_put_get(self, store: BlobStore, block: bytes, which: str) -> None:
         size = self._size(which)
         value = (block * (size // len(block) + 1))[:size]
         assert store.put("value", value) == "value"
@@ -42,7 +42,7 @@ class LargeValueContract(ContractBase):
     @pytest.mark.parametrize("source", SOURCES)
     @pytest.mark.parametrize("which", SIZES)
     def test_value_round_trip_put_file_get_file(
-        self, store: KeyValueStore, tmp_path: Path, block: bytes, which: str, source: str
+        self, store: BlobStore, tmp_path: Path, block: bytes, which: str, source: str
     ) -> None:
         size = self._size(which)
         origin = tmp_path / "origin"
@@ -65,7 +65,7 @@ class LargeValueContract(ContractBase):
 
     @pytest.mark.parametrize("which", SIZES)
     def test_value_round_trip_open(
-        self, store: KeyValueStore, tmp_path: Path, block: bytes, which: str
+        self, store: BlobStore, tmp_path: Path, block: bytes, which: str
     ) -> None:
         size = self._size(which)
         origin = tmp_path / "origin"
@@ -108,7 +108,7 @@ class MemoryBoundContract(ContractBase):
         )
 
     @pytest.mark.parametrize("source", SOURCES)
-    def test_memory_bound_put_file(self, store: KeyValueStore, big_file: Path, source: str) -> None:
+    def test_memory_bound_put_file(self, store: BlobStore, big_file: Path, source: str) -> None:
         limit = self.memory_bound_bytes + (self.memory_test_size if self.values_in_memory else 0)
         try:
             if source == "path":
@@ -125,7 +125,7 @@ class MemoryBoundContract(ContractBase):
 
     @pytest.mark.parametrize("target_kind", SOURCES)
     def test_memory_bound_get_file(
-        self, store: KeyValueStore, big_file: Path, target_kind: str
+        self, store: BlobStore, big_file: Path, target_kind: str
     ) -> None:
         target = big_file.with_name("target")
         try:

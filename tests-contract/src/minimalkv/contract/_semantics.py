@@ -5,15 +5,19 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from functools import partial
 from pathlib import Path
 from typing import Final
 
 import pytest
 from minimalkv import (
+    BlobStore,
     InvalidValueError,
     KeyNotFoundError,
-    KeyValueStore,
+    SupportsCopy,
+    SupportsTtl,
+    SupportsUrl,
     capabilities_of,
     is_valid_key,
 )
@@ -24,16 +28,16 @@ from ._support import SENTINEL_KEY, SENTINEL_VALUE, snapshot, untyped
 
 __all__ = ["SemanticsContract"]
 
-KeyCall = Callable[[KeyValueStore, object, Path], object]
+KeyCall = Callable[[BlobStore, object, Path], object]
 
 
-def _put_file_path(store: KeyValueStore, key: object, tmp: Path) -> object:
+def _put_file_path(store: BlobStore, key: object, tmp: Path) -> object:
     source = tmp / "source"
     source.write_bytes(b"data")
     return untyped(store).put_file(key, str(source))
 
 
-def _get_file_path(store: KeyValueStore, key: object, tmp: Path) -> object:
+def _get_file_path(store: BlobStore, key: object, tmp: Path) -> object:
     target = tmp / "target"
     try:
         return untyped(store).get_file(key, str(target))
@@ -65,7 +69,7 @@ ITER_PREFIXES_KEYS_2: Final = ("a4Xb2Xc1", "a4Xb3")
 
 
 def invalid_keys_for(
-    store: KeyValueStore, key_is_valid: Callable[[object], bool] | None = None
+    store: BlobStore, key_is_valid: Callable[[object], bool] | None = None
 ) -> list[object]:
     """Return every key the store must refuse: the shared table, non-str keys, space-specific.
 
@@ -101,7 +105,7 @@ class SemanticsContract(ContractBase):
             first.close()
             second.close()
 
-    def test_declared_capabilities_match_store(self, store: KeyValueStore) -> None:
+    def test_declared_capabilities_match_store(self, store: BlobStore) -> None:
         actual = capabilities_of(store)
         declared = self.capabilities
         offered = {name for name in ("copy", "url", "ttl") if getattr(actual, name)}
@@ -114,10 +118,30 @@ class SemanticsContract(ContractBase):
             " (or `capabilities_of(StoreClass)`) on the test class"
         )
 
+    @pytest.mark.parametrize(
+        ("capability", "protocol"),
+        [("copy", SupportsCopy), ("url", SupportsUrl), ("ttl", SupportsTtl)],
+        ids=["copy", "url", "ttl"],
+    )
+    def test_protocol_isinstance_agrees_with_capability(
+        self, store: BlobStore, capability: str, protocol: type[BlobStore]
+    ) -> None:
+        offered = getattr(capabilities_of(store), capability)
+        shaped = isinstance(store, protocol)
+        assert shaped == offered, (
+            f"{type(store).__name__}: isinstance(store, {protocol.__name__}) is {shaped} but "
+            f"capabilities_of(store).{capability} is {offered}; a store (or decorator) must "
+            f"have the methods of {protocol.__name__} exactly when it offers {capability!r}, "
+            "so that a type check and a capability check give one answer"
+        )
+
     def test_context_manager_returns_store_and_calls_close(
         self, store_factory: StoreFactory, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         store = store_factory()
+        assert isinstance(store, AbstractContextManager), (
+            f"{type(store).__name__} is not a context manager: `with store:` must close it"
+        )
         calls: list[str] = []
         original_close = store.close
 
@@ -139,25 +163,25 @@ class SemanticsContract(ContractBase):
         assert untyped(store).close() is None
 
     # --------------------------------------------------------------- put / get
-    def test_put_returns_key_and_get_returns_bytes(self, store: KeyValueStore) -> None:
+    def test_put_returns_key_and_get_returns_bytes(self, store: BlobStore) -> None:
         assert store.put("key", b"value") == "key"
         value = store.get("key")
         assert type(value) is bytes
         assert value == b"value"
 
-    def test_put_overwrites(self, store: KeyValueStore) -> None:
+    def test_put_overwrites(self, store: BlobStore) -> None:
         store.put("key", b"old")
         store.put("key", b"new")
         assert store.get("key") == b"new"
         assert store.keys() == ["key"]
 
-    def test_empty_value_is_a_value(self, store: KeyValueStore) -> None:
+    def test_empty_value_is_a_value(self, store: BlobStore) -> None:
         store.put("empty", b"")
         assert "empty" in store
         assert store.get("empty") == b""
         assert store.keys() == ["empty"]
 
-    def test_missing_key_raises_key_not_found(self, store: KeyValueStore, tmp_path: Path) -> None:
+    def test_missing_key_raises_key_not_found(self, store: BlobStore, tmp_path: Path) -> None:
         target = tmp_path / "target"
         buffer = io.BytesIO()
         calls: dict[str, Callable[[], object]] = {
@@ -175,7 +199,7 @@ class SemanticsContract(ContractBase):
 
     @pytest.mark.parametrize("method", list(KEY_METHODS))
     def test_invalid_key_raises_value_error(
-        self, store: KeyValueStore, tmp_path: Path, method: str
+        self, store: BlobStore, tmp_path: Path, method: str
     ) -> None:
         store.put(SENTINEL_KEY, SENTINEL_VALUE)
         call = KEY_METHODS[method]
@@ -185,7 +209,7 @@ class SemanticsContract(ContractBase):
             assert not isinstance(info.value, KeyError), f"{method}({key!r}) raised a KeyError"
         assert snapshot(store) == {SENTINEL_KEY: SENTINEL_VALUE}
 
-    def test_trailing_newline_key_is_invalid(self, store: KeyValueStore) -> None:
+    def test_trailing_newline_key_is_invalid(self, store: BlobStore) -> None:
         with pytest.raises(ValueError, match=r"."):
             store.put("key\n", b"v")
         with pytest.raises(ValueError, match=r"."):
@@ -194,7 +218,7 @@ class SemanticsContract(ContractBase):
             _ = "key\n" in store
         assert store.keys() == []
 
-    def test_key_of_250_characters(self, store: KeyValueStore) -> None:
+    def test_key_of_250_characters(self, store: BlobStore) -> None:
         key = "k" * 249 + "~"
         if not self.key_is_valid(store, key):  # a key space of its own, without "~"
             key = "k" * 250
@@ -207,7 +231,7 @@ class SemanticsContract(ContractBase):
 
     @pytest.mark.parametrize("value", NON_BYTES_VALUES, ids=lambda v: type(v).__name__)
     def test_non_bytes_value_raises_type_and_os_error(
-        self, store: KeyValueStore, value: object
+        self, store: BlobStore, value: object
     ) -> None:
         store.put(SENTINEL_KEY, SENTINEL_VALUE)
         calls: list[Callable[[], object]] = [
@@ -225,9 +249,7 @@ class SemanticsContract(ContractBase):
         assert snapshot(store) == {SENTINEL_KEY: SENTINEL_VALUE}
 
     # --------------------------------------------------------------- put_file / get_file
-    def test_put_file_from_path_str_and_pathlike(
-        self, store: KeyValueStore, tmp_path: Path
-    ) -> None:
+    def test_put_file_from_path_str_and_pathlike(self, store: BlobStore, tmp_path: Path) -> None:
         source = tmp_path / "source"
         source.write_bytes(b"from a path")
         assert store.put_file("as-str", str(source)) == "as-str"
@@ -239,7 +261,7 @@ class SemanticsContract(ContractBase):
             assert source.read_bytes() == b"from a PathLike"
 
     def test_put_file_reads_file_object_from_current_position(
-        self, store: KeyValueStore, tmp_path: Path
+        self, store: BlobStore, tmp_path: Path
     ) -> None:
         buffer = io.BytesIO(b"skip|value")
         buffer.seek(5)
@@ -255,7 +277,7 @@ class SemanticsContract(ContractBase):
 
     @pytest.mark.parametrize("kind", ["text-file", "stringio"])
     def test_put_file_text_mode_file_raises_and_stores_nothing(
-        self, store: KeyValueStore, tmp_path: Path, kind: str
+        self, store: BlobStore, tmp_path: Path, kind: str
     ) -> None:
         source = tmp_path / "text"
         source.write_text("text, not bytes")
@@ -271,7 +293,7 @@ class SemanticsContract(ContractBase):
         assert store.keys() == []
 
     @pytest.mark.parametrize("bad", [b"bytes are not a file", 123, None, object()])
-    def test_put_file_rejects_what_is_not_a_file(self, store: KeyValueStore, bad: object) -> None:
+    def test_put_file_rejects_what_is_not_a_file(self, store: BlobStore, bad: object) -> None:
         with pytest.raises(TypeError) as info:
             store.put_file("k", untyped(bad))
         error: object = info.value
@@ -279,7 +301,7 @@ class SemanticsContract(ContractBase):
         assert store.keys() == []
 
     def test_get_file_to_path_returns_key_and_replaces_file(
-        self, store: KeyValueStore, tmp_path: Path
+        self, store: BlobStore, tmp_path: Path
     ) -> None:
         store.put("key", b"stored value")
         target = tmp_path / "target"
@@ -290,9 +312,7 @@ class SemanticsContract(ContractBase):
         assert store.get_file("key", other) == "key"
         assert other.read_bytes() == b"stored value"
 
-    def test_get_file_to_file_object_returns_key(
-        self, store: KeyValueStore, tmp_path: Path
-    ) -> None:
+    def test_get_file_to_file_object_returns_key(self, store: BlobStore, tmp_path: Path) -> None:
         store.put("key", b"stored value")
         buffer = io.BytesIO()
         buffer.write(b"head:")
@@ -303,7 +323,7 @@ class SemanticsContract(ContractBase):
         assert (tmp_path / "out").read_bytes() == b"stored value"
 
     # --------------------------------------------------------------- delete / in
-    def test_delete_removes_key(self, store: KeyValueStore) -> None:
+    def test_delete_removes_key(self, store: BlobStore) -> None:
         store.put("a", b"1")
         store.put("b", b"2")
         assert untyped(store).delete("a") is None
@@ -312,13 +332,13 @@ class SemanticsContract(ContractBase):
             store.get("a")
         assert store.keys() == ["b"]
 
-    def test_delete_missing_key_is_noop(self, store: KeyValueStore) -> None:
+    def test_delete_missing_key_is_noop(self, store: BlobStore) -> None:
         store.put("present", b"1")
         store.delete("missing")
         store.delete("missing")
         assert store.keys() == ["present"]
 
-    def test_contains(self, store: KeyValueStore) -> None:
+    def test_contains(self, store: BlobStore) -> None:
         assert "k" not in store
         store.put("k", b"")
         assert "k" in store
@@ -326,7 +346,7 @@ class SemanticsContract(ContractBase):
         assert "K" not in store
 
     # --------------------------------------------------------------- listing
-    def test_keys_iter_keys_and_iter(self, store: KeyValueStore) -> None:
+    def test_keys_iter_keys_and_iter(self, store: BlobStore) -> None:
         for key in ("a", "ab", "abc", "b", "ba"):
             store.put(key, key.encode())
         assert sorted(store.keys()) == ["a", "ab", "abc", "b", "ba"]
@@ -337,7 +357,7 @@ class SemanticsContract(ContractBase):
         assert store.keys("c") == []
         assert store.keys("abcd") == []
 
-    def test_iter_prefixes_documented_example(self, store: KeyValueStore) -> None:
+    def test_iter_prefixes_documented_example(self, store: BlobStore) -> None:
         for key in ITER_PREFIXES_KEYS + ITER_PREFIXES_KEYS_2:
             store.put(key, b"")
         top = _assert_unique(list(store.iter_prefixes("X")))
@@ -350,41 +370,39 @@ class SemanticsContract(ContractBase):
         }
         assert list(store.iter_prefixes("X", "zzz")) == []
 
-    def test_iter_prefixes_with_multi_character_delimiter(self, store: KeyValueStore) -> None:
+    def test_iter_prefixes_with_multi_character_delimiter(self, store: BlobStore) -> None:
         for key in ("a--b", "a--c--d", "a-b", "b"):
             store.put(key, b"")
         assert _assert_unique(list(store.iter_prefixes("--"))) == {"a--", "a-b", "b"}
 
     @pytest.mark.parametrize("delimiter", ["", None, 1])
-    def test_iter_prefixes_rejects_bad_delimiter(
-        self, store: KeyValueStore, delimiter: object
-    ) -> None:
+    def test_iter_prefixes_rejects_bad_delimiter(self, store: BlobStore, delimiter: object) -> None:
         store.put("aXb", b"")
         with pytest.raises(ValueError, match=r"."):
             list(store.iter_prefixes(untyped(delimiter)))
 
     # --------------------------------------------------------------- batch calls
-    def test_get_many_returns_existing_values_only(self, store: KeyValueStore) -> None:
+    def test_get_many_returns_existing_values_only(self, store: BlobStore) -> None:
         store.put("a", b"1")
         store.put("b", b"")
         assert store.get_many(["a", "missing", "b"]) == {"a": b"1", "b": b""}
         assert store.get_many([]) == {}
         assert store.get_many(iter(["a"])) == {"a": b"1"}
 
-    def test_put_many_returns_keys_in_order(self, store: KeyValueStore) -> None:
+    def test_put_many_returns_keys_in_order(self, store: BlobStore) -> None:
         assert store.put_many({"b": b"2", "a": b"1"}) == ["b", "a"]
         assert store.put_many([("c", b"3"), ("a", b"one")]) == ["c", "a"]
         assert store.put_many([]) == []
         assert snapshot(store) == {"a": b"one", "b": b"2", "c": b"3"}
 
-    def test_delete_many_ignores_missing_keys(self, store: KeyValueStore) -> None:
+    def test_delete_many_ignores_missing_keys(self, store: BlobStore) -> None:
         store.put_many({"a": b"1", "b": b"2", "c": b"3"})
         assert untyped(store).delete_many(["a", "missing", "c"]) is None
         store.delete_many([])
         assert store.keys() == ["b"]
 
     # --------------------------------------------------------------- metadata
-    def test_metadata_size(self, store: KeyValueStore) -> None:
+    def test_metadata_size(self, store: BlobStore) -> None:
         store.put("k", b"12345")
         store.put("empty", b"")
         meta = store.metadata("k")
@@ -397,14 +415,14 @@ class SemanticsContract(ContractBase):
             assert isinstance(meta.etag, str)
 
     # --------------------------------------------------------------- open
-    def test_open_is_readable_and_seekable(self, store: KeyValueStore) -> None:
+    def test_open_is_readable_and_seekable(self, store: BlobStore) -> None:
         store.put("k", b"0123456789")
         with store.open("k") as file:
             assert file.readable()
             assert file.seekable()
             assert file.read() == b"0123456789"
 
-    def test_open_reads_consecutive_slices(self, store: KeyValueStore) -> None:
+    def test_open_reads_consecutive_slices(self, store: BlobStore) -> None:
         store.put("k", b"0123456789")
         with store.open("k") as file:
             assert file.read(3) == b"012"
@@ -415,7 +433,7 @@ class SemanticsContract(ContractBase):
             assert file.read(1) == b""
             assert file.read() == b""
 
-    def test_open_seek_returns_new_position(self, store: KeyValueStore) -> None:
+    def test_open_seek_returns_new_position(self, store: BlobStore) -> None:
         store.put("k", b"0123456789")
         with store.open("k") as file:
             assert file.seek(4) == 4
@@ -428,7 +446,7 @@ class SemanticsContract(ContractBase):
             assert file.seek(0) == 0
             assert file.read(1) == b"0"
 
-    def test_open_seek_before_start_raises_os_error(self, store: KeyValueStore) -> None:
+    def test_open_seek_before_start_raises_os_error(self, store: BlobStore) -> None:
         store.put("k", b"0123456789")
         with store.open("k") as file:
             file.seek(5)
@@ -442,7 +460,7 @@ class SemanticsContract(ContractBase):
             assert file.tell() == 5
             assert file.read(1) == b"5"
 
-    def test_open_seek_past_end_then_read_is_empty(self, store: KeyValueStore) -> None:
+    def test_open_seek_past_end_then_read_is_empty(self, store: BlobStore) -> None:
         store.put("k", b"0123456789")
         with store.open("k") as file:
             assert file.seek(100) == 100
@@ -451,7 +469,7 @@ class SemanticsContract(ContractBase):
             assert file.seek(5, os.SEEK_END) == 15
             assert file.read() == b""
 
-    def test_open_after_close_raises_value_error(self, store: KeyValueStore) -> None:
+    def test_open_after_close_raises_value_error(self, store: BlobStore) -> None:
         store.put("k", b"0123456789")
         file = store.open("k")
         file.read(2)
@@ -467,13 +485,13 @@ class SemanticsContract(ContractBase):
             with pytest.raises(ValueError, match=r"."):
                 call()
 
-    def test_open_context_manager_closes(self, store: KeyValueStore) -> None:
+    def test_open_context_manager_closes(self, store: BlobStore) -> None:
         store.put("k", b"v")
         with store.open("k") as file:
             assert not file.closed
         assert file.closed
 
-    def test_open_empty_value(self, store: KeyValueStore) -> None:
+    def test_open_empty_value(self, store: BlobStore) -> None:
         store.put("k", b"")
         with store.open("k") as file:
             assert file.read() == b""

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from minimalkv import KeyValueStore
+from minimalkv import BlobStore
 
 __all__ = [
     "SENTINEL_KEY",
@@ -23,7 +23,7 @@ SENTINEL_KEY = "sentinel"
 SENTINEL_VALUE = b"sentinel value"
 
 
-def snapshot(store: KeyValueStore) -> dict[str, bytes]:
+def snapshot(store: BlobStore) -> dict[str, bytes]:
     """Return every key and value of a (small) store, to prove that a call changed nothing."""
     return {key: store.get(key) for key in store.iter_keys()}
 

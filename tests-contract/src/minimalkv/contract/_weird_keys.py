@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
-from minimalkv import KeyValueStore
+from minimalkv import BlobStore
 
 from ._base import ContractBase
 from ._key_table import WEIRD_KEYS, KeyCase
@@ -23,7 +23,7 @@ class WeirdKeyContract(ContractBase):
     """Each allowed character, the longest key, path-like keys and every kind of invalid key."""
 
     @pytest.mark.parametrize("case", WEIRD_KEYS, ids=lambda case: case.label)
-    def test_weird_key(self, store: KeyValueStore, tmp_path: Path, case: KeyCase) -> None:
+    def test_weird_key(self, store: BlobStore, tmp_path: Path, case: KeyCase) -> None:
         key = case.key
         if not self.key_is_valid(store, key):
             with pytest.raises(ValueError, match=r"."):
@@ -52,7 +52,7 @@ class WeirdKeyContract(ContractBase):
         assert key not in store
         assert store.keys() == []
 
-    def test_all_weird_keys_coexist(self, store: KeyValueStore) -> None:
+    def test_all_weird_keys_coexist(self, store: BlobStore) -> None:
         valid = [case.key for case in WEIRD_KEYS if self.key_is_valid(store, case.key)]
         store.put_many([(key, _value_for(key)) for key in valid])
         assert sorted(store.keys()) == sorted(valid)
@@ -60,7 +60,7 @@ class WeirdKeyContract(ContractBase):
         store.delete_many(valid)
         assert store.keys() == []
 
-    def test_key_and_nested_path_key(self, store: KeyValueStore) -> None:
+    def test_key_and_nested_path_key(self, store: BlobStore) -> None:
         if not self.key_is_valid(store, "a/b"):
             with pytest.raises(ValueError, match=r"."):
                 store.put("a/b", b"nested")
