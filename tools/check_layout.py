@@ -3,7 +3,9 @@
 Rules: every distribution (packages/* and tests-contract) has a pyproject.toml, a README.md, a
 py.typed in its import package and a tests/ folder with at least one test file; mypy.ini's
 mypy_path lists every src/ folder; test file names are unique across the repository (mypy and
-pytest need that); distribution minimalkv-X provides the import package minimalkv.X.
+pytest need that); distribution minimalkv-X provides the import package minimalkv.X; every
+distribution has the one version of minimalkv-core's ``_version.py`` and pins the others it
+depends on to it (tools/_versions.py; tools/set_version.py rewrites them).
 """
 
 from __future__ import annotations
@@ -19,6 +21,11 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: make the tools namespace importable
+    sys.path.insert(0, str(ROOT))
+
+from tools import _versions  # noqa: E402
+
 REQUIRED_TOP_LEVEL = ("packages", "tools", "tests-contract", "docs", "hatch.toml", "mypy.ini")
 SKIP_DIRS = {".venv", "build", "dist", "__pycache__", ".git", ".mypy_cache", ".ruff_cache"}
 
@@ -113,6 +120,7 @@ def check() -> list[str]:
             problems.append(
                 f"test file name {file_name} is not unique: {', '.join(map(str, paths))}"
             )
+    problems += _versions.check(ROOT)
     return problems
 
 
