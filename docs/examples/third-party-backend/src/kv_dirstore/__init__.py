@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import IO
 
 from minimalkv import CopyMixin, KeyNotFoundError, KeyValueStore
-from minimalkv.backend import ReadableBinary, copy_stream
+from minimalkv.backend import BytesReader, ReadableBinary, copy_stream
 
 __all__ = ["DirStore"]
 
@@ -55,15 +55,7 @@ class DirStore(CopyMixin, KeyValueStore):
         return key
 
     def _put(self, key: str, data: bytes) -> str:
-        fd, staged = tempfile.mkstemp(dir=self.staging)
-        try:
-            with open(fd, "wb") as out:
-                out.write(data)
-            os.replace(staged, self.values / key)
-        except BaseException:
-            Path(staged).unlink(missing_ok=True)
-            raise
-        return key
+        return self._put_file(key, BytesReader(data))
 
     def _delete(self, key: str) -> None:
         (self.values / key).unlink(missing_ok=True)
