@@ -1,4 +1,4 @@
-"""URLs, factory parameters, error mapping and the seed's import path."""
+"""URLs, factory parameters, error mapping and the original's import path."""
 
 from __future__ import annotations
 
@@ -190,7 +190,7 @@ def test_server_error_maps_to_store_error(redis_client: Any) -> None:
     assert not isinstance(info.value, KeyError)
 
 
-def test_seed_import_path() -> None:
+def test_original_import_path() -> None:
     from minimalkv.memory.redisstore import RedisStore as Aliased
 
     assert Aliased is RedisStore

@@ -19,7 +19,7 @@ from minimalkv import (
     url2dict,
 )
 from minimalkv.sql import HSQLAlchemyStore, SQLAlchemyStore
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, MetaData, create_engine, event, text
 
 sys.path.insert(0, str(Path(__file__).parent))
 from sql_servers import POSTGRES_URL, drop_tables, fresh_table_name, require
@@ -83,6 +83,29 @@ def test_sql_factory_params(tmp_path: Path) -> None:
         get_store("sqlite", table="bad name")
     with pytest.raises(ConfigurationError, match="create_table must be true or false"):
         get_store("sqlite", create_table="maybe")
+
+
+def _watch_dispose(engine: Engine) -> list[Engine]:
+    disposed: list[Engine] = []
+    event.listen(engine, "engine_disposed", disposed.append)
+    return disposed
+
+
+def test_sql_store_owns_engine_only_when_told(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path}/mine.db")
+    disposed = _watch_dispose(engine)
+    SQLAlchemyStore(engine, MetaData(), "t").close()
+    assert disposed == []  # the caller's engine is the caller's to dispose
+    SQLAlchemyStore(engine, MetaData(), "t", owns_engine=True).close()
+    assert disposed == [engine]
+
+
+def test_sql_factory_store_owns_the_engine_it_made(tmp_path: Path) -> None:
+    store = get_store("sqlite", path=str(tmp_path / "made.db"))
+    assert isinstance(store, SQLAlchemyStore)
+    disposed = _watch_dispose(store.bind)
+    store.close()
+    assert disposed == [store.bind]
 
 
 def test_sql_factory_any_engine_or_url(tmp_path: Path) -> None:
@@ -220,3 +243,11 @@ def test_sql_locked_database_is_a_timeout(tmp_path: Path) -> None:
         blocker.execute("ROLLBACK")
         blocker.close()
         engine.dispose()
+
+
+def test_sql_url_bare_create_table_flag_means_true(tmp_path: Path) -> None:
+    # A bare URL flag (?create_table) arrives as "" and means true, as for every store type.
+    store = get_store_from_url(f"sqlite:///{tmp_path}/flag.db?create_table&table=t")
+    store.put("k", b"v")
+    assert store.get("k") == b"v"
+    store.close()

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from minimalkv import ConfigurationError, KeyValueStore
-from minimalkv.backend import StoreType, StoreUrl
+from minimalkv.backend import StoreType, StoreUrl, check_params, parse_bool, parse_str
 
 import redis
 
@@ -55,38 +55,19 @@ def _number(name: str, value: object, *, integer: bool = False) -> float | int |
     return value
 
 
-def _text(name: str, value: object) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    raise ConfigurationError(f"{name} must be a str, got {type(value).__name__}")
-
-
-def _flag(name: str, value: object) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in ("true", "1", "yes", "on", ""):
-        return True
-    if isinstance(value, str) and value.strip().lower() in ("false", "0", "no", "off"):
-        return False
-    raise ConfigurationError(f"{name} must be true or false, got {value!r}")
-
-
 def _build(params: Mapping[str, Any], extended_keys: bool, tls: bool) -> KeyValueStore:
-    unknown = sorted(set(params) - set(_PARAMS))
-    if unknown:
-        raise ConfigurationError(
-            f"store type 'redis' takes no parameter(s) {', '.join(unknown)} "
-            f"(it accepts: {', '.join(_PARAMS)}, create_if_missing)"
-        )
+    type_name = "rediss" if tls else "redis"
+    where = f"store type {type_name!r}"
+    check_params(type_name, params, _PARAMS)
     port = _number("port", params.get("port", 6379), integer=True)
     db = _number("db", params.get("db", 0), integer=True)
-    ssl = tls or _flag("ssl", params.get("ssl", False))
+    ssl = tls or parse_bool("ssl", params.get("ssl", False), where=where)
     options: dict[str, Any] = {
-        "host": _text("host", params.get("host")) or "localhost",
+        "host": parse_str("host", params.get("host"), where=where) or "localhost",
         "port": port,
         "db": db,
-        "password": _text("password", params.get("password")),
-        "username": _text("username", params.get("username")),
+        "password": parse_str("password", params.get("password"), where=where),
+        "username": parse_str("username", params.get("username"), where=where),
         "socket_timeout": _number("socket_timeout", params.get("socket_timeout")),
         "socket_connect_timeout": _number(
             "socket_connect_timeout", params.get("socket_connect_timeout")
@@ -95,14 +76,14 @@ def _build(params: Mapping[str, Any], extended_keys: bool, tls: bool) -> KeyValu
     if ssl:
         options["ssl"] = True
         if params.get("ssl_cert_reqs") is not None:
-            reqs = _text("ssl_cert_reqs", params["ssl_cert_reqs"])
+            reqs = parse_str("ssl_cert_reqs", params["ssl_cert_reqs"], where=where)
             if reqs not in ("required", "optional", "none"):
                 raise ConfigurationError(
                     f"ssl_cert_reqs must be required, optional or none, got {reqs!r}"
                 )
             options["ssl_cert_reqs"] = reqs
         if params.get("ssl_ca_certs") is not None:
-            options["ssl_ca_certs"] = _text("ssl_ca_certs", params["ssl_ca_certs"])
+            options["ssl_ca_certs"] = parse_str("ssl_ca_certs", params["ssl_ca_certs"], where=where)
     elif params.get("ssl_cert_reqs") is not None or params.get("ssl_ca_certs") is not None:
         raise ConfigurationError("ssl_cert_reqs and ssl_ca_certs need TLS (rediss:// or ssl=True)")
     store_options: dict[str, Any] = {"owns_client": True}

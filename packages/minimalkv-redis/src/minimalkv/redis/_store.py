@@ -9,13 +9,11 @@ from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any, Final
 
 from minimalkv import (
-    FOREVER,
     NOT_SET,
     ConfigurationError,
     CopyMixin,
     ExtendedKeyspaceMixin,
     InvalidArgumentError,
-    InvalidValueError,
     KeyMetadata,
     KeyNotFoundError,
     KeyValueStore,
@@ -24,7 +22,14 @@ from minimalkv import (
     TtlArgument,
     is_valid_key,
 )
-from minimalkv.backend import CHUNK_SIZE, BytesReader, ReadableBinary, check_prefix, normalize_ttl
+from minimalkv.backend import (
+    CHUNK_SIZE,
+    BytesReader,
+    ReadableBinary,
+    check_prefix,
+    normalize_ttl,
+    read_chunk,
+)
 
 from redis import exceptions as redis_errors
 
@@ -52,7 +57,6 @@ BATCH_KEYS: Final = 1000
 BATCH_BYTES: Final = 32 * 1024 * 1024
 """Value bytes per MSET or pipeline of a batch call (a batch is cut at whichever comes first)."""
 
-_NO_EXPIRY: Final = (NOT_SET, FOREVER, None)
 _UPLOAD_TTL_SECS: Final = 3600
 _MATCH_SPECIALS: Final = frozenset("*?[]\\")
 
@@ -78,21 +82,6 @@ def _expiry(ttl_secs: float | None) -> tuple[Any, ...]:
     if ttl_secs.is_integer():
         return ("EX", int(ttl_secs))
     return ("PX", max(1, round(ttl_secs * 1000)))
-
-
-def _read_block(read: Any, size: int) -> bytes:
-    chunk: object = read(size)
-    if isinstance(chunk, bytes):
-        return chunk
-    if isinstance(chunk, (bytearray, memoryview)):
-        return bytes(chunk)
-    if chunk is None:
-        raise InvalidValueError(
-            "file is in non-blocking mode (its read() returned None): pass a blocking file"
-        )
-    raise InvalidValueError(
-        f"file must be opened in binary mode (its read() returned {type(chunk).__name__})"
-    )
 
 
 class RedisStore(TimeToLiveMixin, CopyMixin, KeyValueStore):
@@ -142,7 +131,6 @@ class RedisStore(TimeToLiveMixin, CopyMixin, KeyValueStore):
         """The largest value accepted, in bytes."""
         self._owns_client = owns_client
         self._execute = execute
-        self._key_cache = self._valid_key_cache
         self._where = describe_client(client)
         self._copy_command = True  # False once the server turned out to lack COPY
         self._unlink_command = True  # False once the server turned out to lack UNLINK
@@ -161,27 +149,6 @@ class RedisStore(TimeToLiveMixin, CopyMixin, KeyValueStore):
 
     def _missing(self, key: str) -> KeyNotFoundError:
         return KeyNotFoundError.for_key(key, self._where)
-
-    # ---------------------------------------------------------------- hot paths
-    # get and put are the calls applications make most: one redis-py call each, with the key
-    # checked against core's cache of known-valid keys before anything slower.
-    def get(self, key: str) -> bytes:
-        """Return the value of ``key``; a missing key raises ``KeyError``."""
-        if key.__class__ is not str or key not in self._key_cache:
-            self._check_valid_key(key)
-        return self._get(key)
-
-    def put(self, key: str, data: bytes, ttl_secs: TtlArgument = None) -> str:
-        """Store ``data`` under ``key`` with an optional time-to-live; return ``key``."""
-        if (
-            ttl_secs is None
-            and key.__class__ is str
-            and data.__class__ is bytes
-            and key in self._key_cache
-            and self.default_ttl_secs in _NO_EXPIRY
-        ):
-            return self._put(key, data)
-        return super().put(key, data, ttl_secs)
 
     # ---------------------------------------------------------------- hooks
     def _get(self, key: str) -> bytes:
@@ -213,15 +180,19 @@ class RedisStore(TimeToLiveMixin, CopyMixin, KeyValueStore):
 
     def _put_file(self, key: str, file: ReadableBinary, ttl_secs: float | None = None) -> str:
         expiry = _expiry(ttl_secs)
-        read = file.read
-        first = _read_block(read, CHUNK_SIZE)
-        second = _read_block(read, CHUNK_SIZE) if first else b""
+        first = read_chunk(file)
+        second = read_chunk(file) if first else b""
         if not second:
             return self._put(key, first, ttl_secs)
-        return self._put_streamed(key, read, first, second, expiry)
+        return self._put_streamed(key, file, first, second, expiry)
 
     def _put_streamed(
-        self, key: str, read: Any, first: bytes, second: bytes, expiry: tuple[Any, ...]
+        self,
+        key: str,
+        file: ReadableBinary,
+        first: bytes,
+        second: bytes,
+        expiry: tuple[Any, ...],
     ) -> str:
         """Append the file to a temporary key in pieces, then rename it over ``key``."""
         temp = TEMP_KEY_PREFIX + secrets.token_hex(16)
@@ -241,7 +212,7 @@ class RedisStore(TimeToLiveMixin, CopyMixin, KeyValueStore):
                         "temporary key (expired or deleted by someone else): nothing was stored",
                         key=key,
                     )
-                chunk = _read_block(read, CHUNK_SIZE)
+                chunk = read_chunk(file)
             pipe = self.redis.pipeline(transaction=True)
             pipe.execute_command("RENAME", temp, key)
             if expiry:
@@ -302,12 +273,6 @@ class RedisStore(TimeToLiveMixin, CopyMixin, KeyValueStore):
             return bool(self._execute("EXISTS", key))
         except redis_errors.RedisError as exc:
             raise self._error(exc, key) from exc
-
-    def __contains__(self, key: str) -> bool:
-        """Return whether ``key`` exists (``EXISTS``). An invalid key raises ``ValueError``."""
-        if key.__class__ is not str or key not in self._key_cache:
-            self._check_valid_key(key)
-        return self._has_key(key)
 
     def _delete(self, key: str) -> None:
         self._delete_many([key])

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from minimalkv import ConfigurationError, KeyValueStore
-from minimalkv.backend import StoreType, StoreUrl
+from minimalkv.backend import StoreType, StoreUrl, check_params, parse_bool, parse_str
 from sqlalchemy import URL, Engine, MetaData, create_engine, inspect
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.pool import StaticPool
@@ -44,34 +44,7 @@ DEFAULT_TABLE: Final = "minimalkv"
 _DEFAULT_DRIVERS: Final = {"postgresql": "psycopg", "mysql": "pymysql", "mariadb": "pymysql"}
 # PyMySQL refuses to send a packet over 16 MiB by default; the server's own limit still applies.
 _PYMYSQL_MAX_PACKET: Final = 1 << 30
-_TRUE: Final = frozenset({"true", "1", "yes", "on", ""})
-_FALSE: Final = frozenset({"false", "0", "no", "off"})
 _MEMORY: Final = ("", ":memory:")
-
-
-def _flag(name: str, value: object) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in _TRUE:
-        return True
-    if isinstance(value, str) and value.strip().lower() in _FALSE:
-        return False
-    raise ConfigurationError(f"{name} must be true or false, got {value!r}")
-
-
-def _text(name: str, value: object, type_name: str) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    raise ConfigurationError(f"store type {type_name!r}: {name} must be a str, got {value!r}")
-
-
-def _check_params(type_name: str, params: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
-    unknown = sorted(set(params) - set(allowed))
-    if unknown:
-        raise ConfigurationError(
-            f"store type {type_name!r} takes no parameter(s) {', '.join(unknown)} "
-            f"(it accepts: {', '.join(allowed)}, create_if_missing)"
-        )
 
 
 def _options(type_name: str, value: object) -> dict[str, str]:
@@ -87,21 +60,25 @@ def _options(type_name: str, value: object) -> dict[str, str]:
 def _open_store(
     engine: Engine,
     params: Mapping[str, Any],
+    type_name: str,
     *,
     extended_keys: bool,
     create_if_missing: bool,
     owns_engine: bool,
 ) -> SQLAlchemyStore:
     table = params.get("table", DEFAULT_TABLE)
-    create = _flag("create_table", params.get("create_table", create_if_missing))
+    create = parse_bool(
+        "create_table",
+        params.get("create_table", create_if_missing),
+        where=f"store type {type_name!r}",
+    )
     cls = HSQLAlchemyStore if extended_keys else SQLAlchemyStore
     try:
-        store = cls(engine, MetaData(), table)
+        store = cls(engine, MetaData(), table, owns_engine=owns_engine)
     except BaseException:
         if owns_engine:
             engine.dispose()
         raise
-    store._owns_engine = owns_engine
     where = repr(store)
     try:
         with translate_errors(where, "create_table" if create else "open"):
@@ -143,7 +120,7 @@ _SQLITE_PARAMS: Final = ("path", "table", "create_table", "options")
 def _create_sqlite(
     params: Mapping[str, Any], *, extended_keys: bool, create_if_missing: bool
 ) -> KeyValueStore:
-    _check_params("sqlite", params, _SQLITE_PARAMS)
+    check_params("sqlite", params, _SQLITE_PARAMS)
     path = params.get("path", ":memory:")
     if isinstance(path, os.PathLike):
         path = os.fspath(path)
@@ -158,6 +135,7 @@ def _create_sqlite(
     return _open_store(
         _engine(url, "sqlite"),
         params,
+        "sqlite",
         extended_keys=extended_keys,
         create_if_missing=create_if_missing,
         owns_engine=True,
@@ -209,8 +187,9 @@ def _server_creator(backend: str) -> Any:
     def create(
         params: Mapping[str, Any], *, extended_keys: bool, create_if_missing: bool
     ) -> KeyValueStore:
-        _check_params(type_name, params, _SERVER_PARAMS)
-        driver = _text("driver", params.get("driver"), type_name) or _DEFAULT_DRIVERS[backend]
+        check_params(type_name, params, _SERVER_PARAMS)
+        where = f"store type {type_name!r}"
+        driver = parse_str("driver", params.get("driver"), where=where) or _DEFAULT_DRIVERS[backend]
         port = params.get("port")
         if isinstance(port, str) and port.isdigit():
             port = int(port)
@@ -218,16 +197,17 @@ def _server_creator(backend: str) -> Any:
             raise ConfigurationError(f"store type {type_name!r}: port must be an int, got {port!r}")
         url = URL.create(
             f"{backend}+{driver}",
-            username=_text("user", params.get("user"), type_name),
-            password=_text("password", params.get("password"), type_name),
-            host=_text("host", params.get("host"), type_name),
+            username=parse_str("user", params.get("user"), where=where),
+            password=parse_str("password", params.get("password"), where=where),
+            host=parse_str("host", params.get("host"), where=where),
             port=port,
-            database=_text("database", params.get("database"), type_name),
+            database=parse_str("database", params.get("database"), where=where),
             query=_options(type_name, params.get("options")),
         )
         return _open_store(
             _engine(url, type_name),
             params,
+            type_name,
             extended_keys=extended_keys,
             create_if_missing=create_if_missing,
             owns_engine=True,
@@ -279,7 +259,7 @@ _SQL_PARAMS: Final = ("url", "engine", "table", "create_table")
 def _create_sql(
     params: Mapping[str, Any], *, extended_keys: bool, create_if_missing: bool
 ) -> KeyValueStore:
-    _check_params("sql", params, _SQL_PARAMS)
+    check_params("sql", params, _SQL_PARAMS)
     engine = params.get("engine")
     url = params.get("url")
     if (engine is None) == (url is None):
@@ -304,6 +284,7 @@ def _create_sql(
     return _open_store(
         engine,
         params,
+        "sql",
         extended_keys=extended_keys,
         create_if_missing=create_if_missing,
         owns_engine=owns,

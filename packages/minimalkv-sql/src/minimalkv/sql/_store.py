@@ -14,7 +14,6 @@ from minimalkv import (
     KeyMetadata,
     KeyNotFoundError,
     KeyValueStore,
-    check_key,
 )
 from minimalkv.backend import BytesReader, check_prefix
 from sqlalchemy import Connection, Engine, MetaData, Table, select
@@ -63,11 +62,16 @@ class SQLAlchemyStore(CopyMixin, KeyValueStore):
     key (threads or processes) never fail and one of the written values wins. Keys are at most
     250 characters. Values are held in memory whole, once, on the way in and on the way out
     (SQL has no portable streaming of a blob); the largest value is bounded by the database.
+
+    With ``owns_engine=True`` (stores made by :func:`minimalkv.get_store` from a URL),
+    :meth:`close` disposes of the engine; otherwise the engine stays the caller's.
     """
 
     _dialect_name: str
 
-    def __init__(self, bind: Engine, metadata: MetaData, tablename: str) -> None:
+    def __init__(
+        self, bind: Engine, metadata: MetaData, tablename: str, *, owns_engine: bool = False
+    ) -> None:
         if not isinstance(bind, Engine):
             raise TypeError(f"bind must be a sqlalchemy Engine, not {type(bind).__name__}")
         self.bind: Final = bind
@@ -83,8 +87,8 @@ class SQLAlchemyStore(CopyMixin, KeyValueStore):
             compiled = self._sql.upsert.compile(dialect=bind.dialect)
             self._raw_upsert = str(compiled)
             self._raw_positional = compiled.positional
-        # psycopg sends bytea as hex text unless asked for binary results: binary reads are
-        # about 3x faster and hold fewer copies of a large value.
+        # psycopg sends bytea as hex text unless asked for binary results: a value must cross
+        # the wire as its own bytes, not twice as many to decode into a further copy.
         self._binary_get: str | None = None
         if self._dialect_name == "postgresql" and bind.dialect.driver == "psycopg":
             self._binary_get = str(self._sql.get.compile(dialect=bind.dialect))
@@ -98,21 +102,20 @@ class SQLAlchemyStore(CopyMixin, KeyValueStore):
         self._turns: contextlib.AbstractContextManager[object] = (
             threading.RLock() if shared else contextlib.nullcontext()
         )
-        self._owns_engine = False
+        self._owns_engine = owns_engine
 
     def __repr__(self) -> str:
         return f"<{self._where}>"
 
     def close(self) -> None:
-        """Dispose of the engine if the store created it (the factory); otherwise nothing."""
+        """Dispose of the engine if the store owns it (see the class docstring). Idempotent."""
         if self._owns_engine:
             self.bind.dispose()
 
     # ----------------------------------------------------------------- keys
     def _check_valid_key(self, key: str) -> None:
-        if key.__class__ is str and len(key) <= KEY_LENGTH and key in self._valid_key_cache:
-            return
-        check_key(key, self.extended_keys)
+        # Stricter than the key space: a key must fit the key column.
+        super()._check_valid_key(key)
         if len(key) > KEY_LENGTH:
             raise InvalidKeyError(
                 f"invalid key {key[:40]!r}... ({len(key)} characters): a SQL store's keys are "
