@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from minimalkv import InvalidKeyError, KeyValueStore, StoreCapabilities
+from minimalkv import BlobStore, InvalidKeyError, StoreCapabilities
 from minimalkv.contract import WEIRD_KEYS, ContractSuite, StoreFactory
 from minimalkv.decorator import (
     PrefixDecorator,
@@ -38,7 +38,7 @@ def _valid_text_key(key: object) -> bool:
 class TextKeySpace(ContractSuite):
     """The suite with keys judged by URLEncodeKeysDecorator's rules."""
 
-    def key_is_valid(self, store: KeyValueStore, key: object) -> bool:
+    def key_is_valid(self, store: BlobStore, key: object) -> bool:
         """Any non-empty text without control characters, except '.' and '..'."""
         return _valid_text_key(key)
 
@@ -163,7 +163,7 @@ class FilesystemTextKeySpace(TextKeySpace):
 
     outer_prefix = ""
 
-    def key_is_valid(self, store: KeyValueStore, key: object) -> bool:
+    def key_is_valid(self, store: BlobStore, key: object) -> bool:
         """A text key whose encoded form (after ``outer_prefix``) is a file name of 255 bytes."""
         return (
             isinstance(key, str)

@@ -8,7 +8,6 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
-import minimalkv
 import pytest
 from minimalkv import (
     ConfigurationError,
@@ -20,7 +19,7 @@ from minimalkv import (
     get_store,
     get_store_from_url,
 )
-from minimalkv.backend import DECORATOR_GROUP
+from minimalkv.backend import DECORATOR_GROUP, DecoratorFactory
 from minimalkv.decorator import (
     PrefixDecorator,
     ReadOnlyDecorator,
@@ -128,7 +127,7 @@ def test_bad_decorator_arguments(spec: str, match: str) -> None:
 
 
 def test_the_registry_functions_are_decorator_factories() -> None:
-    factory: minimalkv.DecoratorFactory = _registry.prefix
+    factory: DecoratorFactory = _registry.prefix
     store = factory(DictStore(), "p_")
     assert isinstance(store, PrefixDecorator)
     assert isinstance(_registry.urlencode(DictStore(), None), URLEncodeKeysDecorator)

@@ -14,8 +14,8 @@ from minimalkv.contract import assert_mypy_diagnostics
 SNIPPET = """
 from collections.abc import Iterator
 
-from minimalkv import KeyValueStore, SupportsCopy, SupportsUrl
-from minimalkv.decorator import PrefixDecorator, ReadOnlyDecorator, TtlWritableStore
+from minimalkv import KeyValueStore, SupportsCopy, SupportsTtl, SupportsUrl
+from minimalkv.decorator import PrefixDecorator, ReadOnlyDecorator
 from minimalkv.decorator import URLEncodeKeysDecorator
 from minimalkv.memory import DictStore
 
@@ -28,7 +28,7 @@ class PlainStore(KeyValueStore):
         return iter(())
 
 
-def wants_ttl(store: TtlWritableStore) -> None:
+def wants_ttl(store: SupportsTtl) -> None:
     pass
 
 

@@ -18,6 +18,7 @@ from minimalkv import (
     KeyValueStore,
     StoreCapabilities,
     SupportsCopy,
+    SupportsTtl,
     SupportsUrl,
     TimeToLiveMixin,
     UrlMixin,
@@ -26,7 +27,6 @@ from minimalkv.decorator import (
     PrefixDecorator,
     ReadOnlyDecorator,
     StoreDecorator,
-    TtlWritableStore,
     URLEncodeKeysDecorator,
 )
 from minimalkv.memory import DictStore
@@ -48,7 +48,7 @@ class UrlStore(UrlMixin, DictStore):
         return "memory://" + key
 
 
-def wants_ttl(store: TtlWritableStore) -> str:
+def wants_ttl(store: SupportsTtl) -> str:
     """Application code that needs expiring values."""
     return store.put("k", b"v", ttl_secs=60)
 

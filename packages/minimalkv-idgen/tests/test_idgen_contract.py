@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from minimalkv import KeyValueStore, StoreCapabilities
+from minimalkv import BlobStore, StoreCapabilities
 from minimalkv.contract import ContractSuite, StoreFactory
 from minimalkv.contract._semantics import KEY_METHODS, invalid_keys_for
 from minimalkv.fs import FilesystemStore
@@ -23,7 +23,7 @@ _GENERATING_CALLS = {"put", "put_file-path", "put_file-fileobj", "put_many"}
 class _ExplicitKeySuite(ContractSuite):
     @pytest.mark.parametrize("method", sorted(KEY_METHODS))
     def test_invalid_key_raises_value_error(
-        self, store: KeyValueStore, tmp_path: Path, method: str
+        self, store: BlobStore, tmp_path: Path, method: str
     ) -> None:
         store.put("sentinel", b"value")
         call = KEY_METHODS[method]

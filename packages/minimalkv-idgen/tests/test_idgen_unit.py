@@ -10,7 +10,17 @@ import uuid
 from pathlib import Path
 
 import pytest
-from minimalkv import InvalidArgumentError, InvalidKeyError, InvalidValueError, TimeToLiveMixin
+from minimalkv import (
+    BlobStore,
+    InvalidArgumentError,
+    InvalidKeyError,
+    InvalidValueError,
+    SupportsCopy,
+    SupportsTtl,
+    SupportsUrl,
+    TimeToLiveMixin,
+    capabilities_of,
+)
 from minimalkv.contract import measure_peak_rss
 from minimalkv.decorator import UnsupportedCapabilityError
 from minimalkv.fs import FilesystemStore
@@ -182,6 +192,24 @@ def test_capabilities_forward_and_pickle(
     assert clone.get("copied") == b"v"
     assert clone.template == "p{}"
     assert repr(clone).startswith(f"{decorator.__name__}(FilesystemStore")
+
+
+@pytest.mark.parametrize("decorator", [HashDecorator, UUIDDecorator])
+@pytest.mark.parametrize("kind", ["dict", "ttl", "fs"])
+def test_protocols_and_capabilities_agree(
+    tmp_path: Path, decorator: type[HashDecorator[BlobStore]], kind: str
+) -> None:
+    inner: BlobStore = {"dict": DictStore, "ttl": TtlStore}.get(
+        kind, lambda: FilesystemStore(tmp_path)
+    )()
+    store = decorator(inner)
+    capabilities = capabilities_of(store)
+    assert capabilities == capabilities_of(inner)
+    assert isinstance(store, SupportsCopy) is capabilities.copy
+    assert isinstance(store, SupportsUrl) is capabilities.url
+    assert isinstance(store, SupportsTtl) is capabilities.ttl
+    assert capabilities.ttl is (kind == "ttl")
+    assert capabilities.url is (kind == "fs")
 
 
 # ------------------------------------------------------------------ UUIDDecorator

@@ -3,7 +3,8 @@
 - :class:`PrefixDecorator` keeps every key under a prefix (a namespace in a shared store);
 - :class:`URLEncodeKeysDecorator` accepts any text key and stores it percent-encoded;
 - :class:`ReadOnlyDecorator` lets reads through and refuses every write;
-- :class:`StoreDecorator` is their base: it forwards every call and capability.
+- :class:`StoreDecorator` is their base: it forwards every call and capability to the
+  wrapped store's public methods.
 
 In store URLs they are ``prefix(text)``, ``urlencode`` and ``readonly``:
 ``memory+readonly://`` or ``memory://#wrap:urlencode+readonly``.
@@ -11,7 +12,7 @@ In store URLs they are ``prefix(text)``, ``urlencode`` and ``readonly``:
 
 from ._errors import UnsupportedCapabilityError
 from ._prefix import PrefixDecorator
-from ._protocols import TtlWritableStore, WrappedStoreCannotCopy, WrappedStoreHasNoUrls
+from ._protocols import WrappedStoreCannotCopy, WrappedStoreHasNoUrls
 from ._readonly import ReadOnlyDecorator
 from ._store_decorator import StoreDecorator, WrappedStore, key_rules
 from ._urlencode import URLEncodeKeysDecorator, decode_key, encode_key
@@ -20,7 +21,6 @@ __all__ = [
     "PrefixDecorator",
     "ReadOnlyDecorator",
     "StoreDecorator",
-    "TtlWritableStore",
     "URLEncodeKeysDecorator",
     "UnsupportedCapabilityError",
     "WrappedStore",

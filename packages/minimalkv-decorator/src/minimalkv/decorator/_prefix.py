@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, MutableMapping
-from typing import Final, cast
+from collections.abc import Iterator
 
-from minimalkv import (
-    InvalidArgumentError,
-    InvalidKeyError,
-    KeyValueStore,
-    TtlArgument,
-    capabilities_of,
-)
+from minimalkv import InvalidArgumentError, InvalidKeyError
 
-from ._errors import UnsupportedCapabilityError
-from ._protocols import TtlWritableStore
-from ._store_decorator import StoreDecorator, WrappedStore, key_rules
+from ._store_decorator import StoreDecorator, WrappedStore
 
 __all__ = ["PrefixDecorator"]
-
-# Bound on the per-decorator table of bare keys already validated (cleared when full).
-_KNOWN_LIMIT: Final = 1 << 14
-
-
-def _direct_mapping(store: object) -> MutableMapping[str, bytes] | None:
-    return store._direct_mapping() if isinstance(store, KeyValueStore) else None
 
 
 class PrefixDecorator(StoreDecorator[WrappedStore]):
@@ -33,11 +17,12 @@ class PrefixDecorator(StoreDecorator[WrappedStore]):
     Every method maps keys, ``copy``, ``move``, ``iter_prefixes``, ``metadata``, ``url_for``
     and the batch calls included; listing shows only keys under the prefix, without it.
 
-    A key is checked twice: the bare key with the wrapped store's rules (so the empty key and,
-    in the extended key space, keys like ``/x`` are refused even though ``prefix + key`` might
-    be valid), then ``prefix + key`` by the wrapped store itself (length limits). ``prefix``
-    must be able to start a valid key of the wrapped store; otherwise the constructor raises
-    :class:`minimalkv.InvalidArgumentError`.
+    A key is checked twice: the bare key against the key space of the wrapped store (see
+    :func:`key_rules`: the empty key and, in the extended key space, keys like ``/x`` are
+    refused even though ``prefix + key`` might be valid), then ``prefix + key`` by the wrapped
+    store itself, in its public methods (with any rule of its own, such as a length limit).
+    ``prefix`` must be able to start a valid key of the wrapped store; otherwise the
+    constructor raises :class:`minimalkv.InvalidArgumentError`.
 
     Two decorators share a store safely when neither prefix is a prefix of the other: end each
     with a delimiter that appears nowhere else in them (``tenant-1/`` in an extended-key store,
@@ -51,16 +36,13 @@ class PrefixDecorator(StoreDecorator[WrappedStore]):
         super().__init__(store)
         if not isinstance(prefix, str):
             raise InvalidArgumentError(f"prefix must be a str, not {type(prefix).__name__}")
-        rules = key_rules(store)
         try:
-            rules(prefix + "x")
+            self._check_inner_key(prefix + "x")
         except InvalidKeyError as exc:
             raise InvalidArgumentError(
                 f"prefix {prefix!r} cannot start a key of {type(store).__name__}: {exc}"
             ) from exc
         self._prefix = prefix
-        self._check_bare_key = rules
-        self._install_fast_paths()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._prefix!r}, {self._dstore!r})"
@@ -71,102 +53,19 @@ class PrefixDecorator(StoreDecorator[WrappedStore]):
         return self._prefix
 
     def _inner_key(self, key: str) -> str:
+        # The bare key must be a key of the wrapped store's key space on its own: "" or "/x"
+        # would make a valid inner key but are no keys. The wrapped store checks the whole key.
         if key == "":
             raise InvalidKeyError("invalid key '': keys must not be empty", key="")
-        self._check_bare_key(key)
+        self._check_inner_key(key)
         return self._prefix + key
-
-    def _bind_fast_paths(self) -> tuple[str, ...]:
-        """Install closures for ``get`` and ``put`` that remember the keys they validated.
-
-        A bare key, once valid, maps to the same inner key forever, so each decorator keeps a
-        bounded table ``key -> prefix + key`` of exact ``str`` keys it validated: a known key
-        costs one dict lookup instead of the validation and a concatenation (and the inner key
-        object, hash included, is reused). The wrapped store still validates the inner key, in
-        its own (cached) way. Nothing is installed for a subclass that overrides ``get``,
-        ``put``, ``_inner_key`` or ``_guard_write``.
-        """
-        cls = type(self)
-        if (
-            cls._inner_key is not PrefixDecorator._inner_key
-            or cls._guard_write is not StoreDecorator._guard_write
-        ):
-            return ()
-        known: dict[str, str] = {}
-        inner_key = self._inner_key
-        wrapped = self._dstore
-
-        def remember(key: str) -> str:
-            inner = inner_key(key)  # raises InvalidKeyError for an invalid key
-            if key.__class__ is str:
-                if len(known) >= _KNOWN_LIMIT:
-                    known.clear()
-                known[key] = inner
-            return inner
-
-        names: list[str] = []
-        # An in-memory store may hand out its mapping: then a known key is one lookup in
-        # ``known`` and one in the store's dict, without a call into the store.
-        values = _direct_mapping(wrapped)
-        if cls.get is PrefixDecorator.get:
-            inner_get = wrapped.get
-
-            if values is not None:
-                direct = values
-
-                def get(key: str) -> bytes:
-                    try:
-                        return direct[known[key]]
-                    except (KeyError, TypeError):
-                        return inner_get(remember(key))  # validates; a missing key raises
-
-            else:
-
-                def get(key: str) -> bytes:
-                    try:
-                        inner = known[key]
-                    except (KeyError, TypeError):
-                        inner = remember(key)
-                    return inner_get(inner)
-
-            self.__dict__["get"] = get
-            names.append("get")
-        if cls.put is PrefixDecorator.put:
-            inner_put = wrapped.put
-            where = f"{cls.__name__} over {type(wrapped).__name__}"
-
-            def put(key: str, data: bytes, ttl_secs: TtlArgument = None) -> str:
-                if values is not None and ttl_secs is None and data.__class__ is bytes:
-                    try:
-                        values[known[key]] = data
-                        return key
-                    except (KeyError, TypeError):
-                        pass
-                try:
-                    inner = known[key]
-                except (KeyError, TypeError):
-                    inner = remember(key)
-                if ttl_secs is None:
-                    inner_put(inner, data)
-                    return key
-                if not capabilities_of(wrapped).ttl:
-                    raise UnsupportedCapabilityError(
-                        f"put({key!r}, ..., ttl_secs={ttl_secs!r}): {where} cannot do this, "
-                        "the wrapped store has no 'ttl' capability (see minimalkv.capabilities_of)"
-                    )
-                cast(TtlWritableStore, wrapped).put(inner, data, ttl_secs=ttl_secs)
-                return key
-
-            self.__dict__["put"] = put
-            names.append("put")
-        return tuple(names)
 
     def _outer_key(self, inner_key: str) -> str | None:
         if not inner_key.startswith(self._prefix):
             return None
         key = inner_key[len(self._prefix) :]
         try:
-            self._check_bare_key(key)
+            self._check_inner_key(key)
         except ValueError:
             return None
         return key

@@ -5,10 +5,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import partial
-from typing import IO, TYPE_CHECKING, Any, Generic, TypeVar, cast, overload
+from typing import IO, TYPE_CHECKING, Any, ClassVar, Final, Generic, TypeVar, cast, overload
 
 from minimalkv import (
-    NOT_SET,
     BlobStore,
     FileSource,
     FileTarget,
@@ -17,95 +16,99 @@ from minimalkv import (
     KeyValueStore,
     StoreCapabilities,
     SupportsCopy,
+    SupportsTtl,
     SupportsUrl,
     TtlArgument,
     capabilities_of,
     check_key,
 )
 
-from ._errors import UnsupportedCapabilityError
-from ._protocols import TtlWritableStore, WrappedStoreCannotCopy, WrappedStoreHasNoUrls
+from ._errors import MissingCapabilityError, UnsupportedCapabilityError
+from ._protocols import WrappedStoreCannotCopy, WrappedStoreHasNoUrls
 
 __all__ = ["StoreDecorator", "WrappedStore", "key_rules"]
 
 WrappedStore = TypeVar("WrappedStore", bound=BlobStore, covariant=True)
 """The type of the store a decorator wraps; it decides which capabilities the types allow."""
 
+_Decorator = TypeVar("_Decorator", bound="StoreDecorator[Any]")
+
 
 def key_rules(store: BlobStore) -> Callable[[str], None]:
-    """Return the function that validates keys of ``store`` (raising InvalidKeyError).
+    """Return the function that checks a key against the key space of ``store``.
 
-    A :class:`~minimalkv.KeyValueStore` brings its own rules (a decorator's are those of its
-    whole stack); any other store gets the generic rules of its key space.
+    A decorator brings the rules of its own key space (what it maps, then the rules of the
+    store it wraps, down the stack). Any other store gets the generic rules of its key space:
+    :func:`minimalkv.check_key` with ``capabilities_of(store).extended_keys``. Rules a store
+    adds on top (a length limit, say) are not known from outside; the store applies them itself
+    in each of its public methods, so a key passing here may still be refused there.
     """
-    if isinstance(store, KeyValueStore):
+    if isinstance(store, StoreDecorator):
         return store._check_valid_key
     return partial(check_key, extended=capabilities_of(store).extended_keys)
 
 
-# Names that must never be forwarded to the wrapped store: pickle, copy and friends probe them
-# with getattr and would otherwise pick up the wrapped store's state hooks.
-_OWN_ATTRIBUTES = frozenset({"_dstore"})
+# The attributes each optional capability consists of. A decorator has them exactly when its
+# capabilities include that capability (see _specialise), as a plain store has them exactly
+# when its class defines them: the protocols and capabilities_of then give the same answer.
+_CAPABILITY_OF: Final = {
+    "copy": "copy",
+    "move": "copy",
+    "url_for": "url",
+    "ttl_support": "ttl",
+    "default_ttl_secs": "ttl",
+}
+
+# Never forwarded to the wrapped store: the decorator's own state (pickle and copy probe it
+# before it is set).
+_OWN_ATTRIBUTES: Final = frozenset({"_dstore", "_capabilities", "_wrapped_capabilities"})
 
 
 class StoreDecorator(KeyValueStore, Generic[WrappedStore]):
     """A store that wraps another store, forwarding every call to it.
 
     Subclasses change what they need (keys, permissions) and inherit the rest. Every core
-    method is forwarded, and so is every capability of the wrapped store: ``copy`` and
-    ``move``, ``url_for``, ``put``/``put_file`` with ``ttl_secs``, the extended key space.
-    :attr:`capabilities` reports exactly what the wrapped store offers (as changed by the
-    decorator), and attributes the decorator does not define are read from the wrapped store.
+    method is forwarded to the wrapped store's public method, and so is every capability of the
+    wrapped store: ``copy`` and ``move``, ``url_for``, ``put``/``put_file`` with ``ttl_secs``
+    (``ttl_support``, ``default_ttl_secs``), the extended key space. Attributes the decorator
+    does not define are read from the wrapped store.
+
+    The capabilities are decided once, when the decorator is built, from
+    ``capabilities_of(store)`` (so a wrapped store's capabilities must not change afterwards):
+    :attr:`capabilities` reports them, and the decorator has the methods of exactly those
+    capabilities, so ``isinstance(decorator, SupportsCopy)`` (``SupportsUrl``, ``SupportsTtl``)
+    agrees with :func:`minimalkv.capabilities_of`. For that, the instance's class is a subclass
+    of the decorator's class made for that set of capabilities; it carries the same name, and
+    pickling and copying go through the decorator's own class.
 
     The class is generic over the wrapped store's type, so type checkers know the capabilities
     too: ``PrefixDecorator("p/", ttl_store).put(key, data, ttl_secs=60)`` type-checks when
-    ``ttl_store`` takes ``ttl_secs``, and is an error when it does not. Calling a capability
-    the wrapped store lacks raises :class:`UnsupportedCapabilityError` at run time.
+    ``ttl_store`` takes ``ttl_secs``, and is an error when it does not. A capability the
+    decorator lacks raises :class:`UnsupportedCapabilityError` at run time.
 
     A decorator pickles when the wrapped store does. Subclasses override the key-mapping hooks
-    :meth:`_inner_key` and :meth:`_outer_key`, the write guard :meth:`_guard_write`, and the
-    listing methods.
+    :meth:`_inner_key` and :meth:`_outer_key`, the write guard :meth:`_guard_write`, the
+    capability hooks :meth:`_capabilities_over`, :meth:`_copy`, :meth:`_move` and
+    :meth:`_url_for`, and the listing methods; they store through :meth:`_put_inner` and
+    :meth:`_put_file_inner`.
     """
 
     def __init__(self, store: WrappedStore) -> None:
         # ``_dstore`` is the attribute name the original library used; code reaching into it
         # keeps working.
         self._dstore = store
-
-    # ----------------------------------------------------------------- fast paths
-    # A class with ``__getattr__`` (the forwarding below) gets no specialised attribute access
-    # from CPython, so every ``self.x`` in a method costs a generic lookup. A subclass may
-    # therefore install plain callables for its hot methods in the instance ``__dict__``
-    # (closures over what they need, no ``self``): :meth:`_bind_fast_paths` installs them and
-    # returns their names, which pickling leaves out and unpickling installs again.
-    _fast_path_names: tuple[str, ...] = ()
-
-    def _bind_fast_paths(self) -> tuple[str, ...]:
-        """Install instance-level fast versions of hot methods; return their names.
-
-        The default installs none. Call it at the end of ``__init__``; an override installs a
-        callable only when the subclass at hand does not override the method it stands for.
-        """
-        return ()
-
-    def _install_fast_paths(self) -> None:
-        names = self._bind_fast_paths()
-        self.__dict__["_fast_path_names"] = names
-
-    def __getstate__(self) -> dict[str, Any]:
-        """Return the state to pickle: the instance attributes without the fast paths."""
-        state = dict(self.__dict__)
-        for name in (*state.get("_fast_path_names", ()), "_fast_path_names"):
-            state.pop(name, None)
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        """Restore a pickled decorator and install its fast paths again."""
-        self.__dict__.update(state)
-        self._install_fast_paths()
+        self._wrapped_capabilities = capabilities_of(store)
+        self._capabilities = self._capabilities_over(self._wrapped_capabilities)
+        self.__class__ = _specialise(type(self), self._capabilities)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._dstore!r})"
+
+    def __reduce_ex__(self, protocol: Any) -> tuple[Any, ...]:
+        """Pickle (and copy) as the decorator's own class, specialised again when restored."""
+        getstate = getattr(type(self), "__getstate__", None)  # object has one from 3.11 on
+        state = getstate(self) if getstate is not None else self.__dict__
+        return (_restore, (_public_class(type(self)), self._capabilities), state)
 
     @property
     def store(self) -> WrappedStore:
@@ -115,13 +118,13 @@ class StoreDecorator(KeyValueStore, Generic[WrappedStore]):
     # ----------------------------------------------------------------- capabilities
     @property
     def capabilities(self) -> StoreCapabilities:
-        """What this store offers: by default exactly what the wrapped store offers."""
-        return capabilities_of(self._dstore)
+        """What this store offers, decided when it was built (see :meth:`_capabilities_over`)."""
+        return self._capabilities
 
     @property
     def extended_keys(self) -> bool:
         """Whether keys may contain ``/`` and space; follows :attr:`capabilities`."""
-        return self.capabilities.extended_keys
+        return self._capabilities.extended_keys
 
     @extended_keys.setter
     def extended_keys(self, value: bool) -> None:
@@ -129,39 +132,44 @@ class StoreDecorator(KeyValueStore, Generic[WrappedStore]):
             f"{type(self).__name__}.extended_keys follows the wrapped store and cannot be set"
         )
 
-    @property
-    def ttl_support(self) -> bool:
-        """Whether ``put`` and ``put_file`` accept ``ttl_secs`` (see :attr:`capabilities`)."""
-        return self.capabilities.ttl
+    if TYPE_CHECKING:
+        # At run time these exist only on a decorator with the ttl capability (_Expiring).
+        @property
+        def ttl_support(self: StoreDecorator[SupportsTtl]) -> bool:
+            """True: ``put`` and ``put_file`` accept ``ttl_secs``."""
 
-    @property
-    def default_ttl_secs(self) -> TtlArgument:
-        """The wrapped store's ``default_ttl_secs`` (``NOT_SET`` when it has no TTL).
+        @property
+        def default_ttl_secs(self: StoreDecorator[SupportsTtl]) -> TtlArgument:
+            """The wrapped store's ``default_ttl_secs``; setting it sets the wrapped store's."""
 
-        Setting it sets the wrapped store's, which needs a TTL-capable wrapped store.
+        @default_ttl_secs.setter
+        def default_ttl_secs(self: StoreDecorator[SupportsTtl], value: TtlArgument) -> None: ...
+
+    def _capabilities_over(self, wrapped: StoreCapabilities) -> StoreCapabilities:
+        """Return this decorator's capabilities, given those of the wrapped store.
+
+        Called once, by ``__init__``; the default offers exactly what the wrapped store
+        offers. A subclass that adds a capability implements its hook (:meth:`_copy`,
+        :meth:`_url_for`); one that removes a capability needs nothing else.
         """
-        value: TtlArgument = getattr(self._dstore, "default_ttl_secs", NOT_SET)
-        return value
-
-    @default_ttl_secs.setter
-    def default_ttl_secs(self, value: TtlArgument) -> None:
-        self._require("ttl", "set default_ttl_secs")
-        setattr(self._dstore, "default_ttl_secs", value)  # noqa: B010 - not declared by S
+        return wrapped
 
     def _require(self, capability: str, operation: str) -> None:
         """Raise :class:`UnsupportedCapabilityError` unless :attr:`capabilities` has it."""
-        if not getattr(self.capabilities, capability):
-            raise UnsupportedCapabilityError(
-                f"{operation}: {type(self).__name__} over {type(self._dstore).__name__} "
-                f"cannot do this, the wrapped store has no {capability!r} capability "
-                "(see minimalkv.capabilities_of)"
-            )
+        if not getattr(self._capabilities, capability):
+            raise UnsupportedCapabilityError(self._lacks(capability, operation))
+
+    def _lacks(self, capability: str, operation: str) -> str:
+        return (
+            f"{operation}: {type(self).__name__} over {type(self._dstore).__name__} "
+            f"cannot do this, it has no {capability!r} capability (see minimalkv.capabilities_of)"
+        )
 
     # ----------------------------------------------------------------- hooks for subclasses
     def _inner_key(self, key: str) -> str:
-        """Validate an outer ``key`` and return the key used in the wrapped store.
+        """Check an outer ``key`` as far as this decorator must; return the wrapped store's key.
 
-        The default keeps the key; the wrapped store validates it.
+        The default keeps the key: the wrapped store validates it.
         """
         return key
 
@@ -169,12 +177,22 @@ class StoreDecorator(KeyValueStore, Generic[WrappedStore]):
         """Map a key listed by the wrapped store back, or return None to hide it."""
         return inner_key
 
+    def _check_inner_key(self, inner_key: str) -> None:
+        """Check a key of the wrapped store against its key space (see :func:`key_rules`)."""
+        wrapped = self._dstore
+        if isinstance(wrapped, StoreDecorator):
+            wrapped._check_valid_key(inner_key)
+        else:
+            check_key(inner_key, self._wrapped_capabilities.extended_keys)
+
     def _check_valid_key(self, key: str) -> None:
         """Raise ``InvalidKeyError`` unless ``key`` is valid here: mapped, then the inner rules.
 
-        This is what a decorator stacked on this one validates its keys with.
+        For a decorator that must refuse a key before doing any work with it; a decorator
+        stacked on this one checks its keys with it too. The store at the bottom of the stack
+        applies its own further rules when it is called.
         """
-        key_rules(self._dstore)(self._inner_key(key))
+        self._check_inner_key(self._inner_key(key))
 
     def _guard_write(self, operation: str, *keys: str) -> None:
         """Check a mutating call before it reaches the wrapped store; raise to refuse it."""
@@ -225,10 +243,7 @@ class StoreDecorator(KeyValueStore, Generic[WrappedStore]):
     def put(self, key: str, data: bytes) -> str: ...
     @overload
     def put(
-        self: StoreDecorator[TtlWritableStore],
-        key: str,
-        data: bytes,
-        ttl_secs: TtlArgument = None,
+        self: StoreDecorator[SupportsTtl], key: str, data: bytes, ttl_secs: TtlArgument = None
     ) -> str: ...
     def put(self, key: str, data: bytes, ttl_secs: TtlArgument = None) -> str:
         """Store ``data`` under ``key``; return ``key``.
@@ -236,19 +251,14 @@ class StoreDecorator(KeyValueStore, Generic[WrappedStore]):
         ``ttl_secs`` is accepted when the wrapped store takes it (``None`` means its default).
         """
         self._guard_write("put", key)
-        inner = self._inner_key(key)
-        if ttl_secs is None:
-            self._dstore.put(inner, data)
-        else:
-            self._require("ttl", f"put({key!r}, ..., ttl_secs={ttl_secs!r})")
-            cast(TtlWritableStore, self._dstore).put(inner, data, ttl_secs=ttl_secs)
+        self._put_inner(self._inner_key(key), data, ttl_secs, key)
         return key
 
     @overload
     def put_file(self, key: str, file: FileSource) -> str: ...
     @overload
     def put_file(
-        self: StoreDecorator[TtlWritableStore],
+        self: StoreDecorator[SupportsTtl],
         key: str,
         file: FileSource,
         ttl_secs: TtlArgument = None,
@@ -259,13 +269,32 @@ class StoreDecorator(KeyValueStore, Generic[WrappedStore]):
         ``ttl_secs`` is accepted when the wrapped store takes it (``None`` means its default).
         """
         self._guard_write("put_file", key)
-        inner = self._inner_key(key)
+        self._put_file_inner(self._inner_key(key), file, ttl_secs, key)
+        return key
+
+    def _put_inner(self, inner_key: str, data: bytes, ttl_secs: TtlArgument, key: str) -> None:
+        """Store ``data`` under ``inner_key`` in the wrapped store, with ``ttl_secs`` if given.
+
+        How every decorator forwards a time-to-live: ``None`` calls the wrapped store's plain
+        ``put`` (which applies its own default); any other value needs the ``ttl`` capability
+        (:class:`UnsupportedCapabilityError` naming the outer ``key`` otherwise) and is checked
+        by the wrapped store.
+        """
         if ttl_secs is None:
-            self._dstore.put_file(inner, file)
+            self._dstore.put(inner_key, data)
+        else:
+            self._require("ttl", f"put({key!r}, ..., ttl_secs={ttl_secs!r})")
+            cast(SupportsTtl, self._dstore).put(inner_key, data, ttl_secs=ttl_secs)
+
+    def _put_file_inner(
+        self, inner_key: str, file: FileSource, ttl_secs: TtlArgument, key: str
+    ) -> None:
+        """Store a path's or file's content under ``inner_key``; ``ttl_secs`` as in _put_inner."""
+        if ttl_secs is None:
+            self._dstore.put_file(inner_key, file)
         else:
             self._require("ttl", f"put_file({key!r}, ..., ttl_secs={ttl_secs!r})")
-            cast(TtlWritableStore, self._dstore).put_file(inner, file, ttl_secs=ttl_secs)
-        return key
+            cast(SupportsTtl, self._dstore).put_file(inner_key, file, ttl_secs=ttl_secs)
 
     def delete(self, key: str) -> None:
         """Delete ``key``; a missing key is not an error."""
@@ -291,60 +320,164 @@ class StoreDecorator(KeyValueStore, Generic[WrappedStore]):
         self._guard_write("delete_many")
         self._dstore.delete_many([self._inner_key(key) for key in keys])
 
-    # ----------------------------------------------------------------- capabilities
-    # Each capability method has two overloads: the real one, for a wrapped store that has the
-    # capability, and one taking a marker type, which is all that is left when it does not.
-    @overload
-    def copy(self: StoreDecorator[SupportsCopy], source: str, dest: str) -> str: ...
-    @overload
-    def copy(self, source: WrappedStoreCannotCopy, dest: WrappedStoreCannotCopy) -> str: ...
-    def copy(self, source: str, dest: str) -> str:
-        """Copy ``source`` to ``dest`` (overwriting it); return ``dest``.
-
-        Needs a wrapped store that copies; otherwise :class:`UnsupportedCapabilityError`.
-        """
-        self._guard_write("copy", source, dest)
-        self._require("copy", f"copy({source!r}, {dest!r})")
+    # ----------------------------------------------------------------- capability hooks
+    # ``copy``, ``move`` and ``url_for`` are added by _specialise for a decorator that has the
+    # capability; they call these hooks, which a subclass overrides to change how it is done.
+    def _copy(self, source: str, dest: str) -> str:
+        """Copy ``source`` to ``dest`` (outer keys): the wrapped store's ``copy``."""
         cast(SupportsCopy, self._dstore).copy(self._inner_key(source), self._inner_key(dest))
         return dest
 
-    @overload
-    def move(self: StoreDecorator[SupportsCopy], source: str, dest: str) -> str: ...
-    @overload
-    def move(self, source: WrappedStoreCannotCopy, dest: WrappedStoreCannotCopy) -> str: ...
-    def move(self, source: str, dest: str) -> str:
-        """Move ``source`` to ``dest`` (overwriting it); return ``dest``.
-
-        Needs a wrapped store that copies; otherwise :class:`UnsupportedCapabilityError`.
-        """
-        self._guard_write("move", source, dest)
-        self._require("copy", f"move({source!r}, {dest!r})")
+    def _move(self, source: str, dest: str) -> str:
+        """Move ``source`` to ``dest`` (outer keys): the wrapped store's ``move``."""
         cast(SupportsCopy, self._dstore).move(self._inner_key(source), self._inner_key(dest))
         return dest
 
-    @overload
-    def url_for(self: StoreDecorator[SupportsUrl], key: str) -> str: ...
-    @overload
-    def url_for(self, key: WrappedStoreHasNoUrls) -> str: ...
-    def url_for(self, key: str) -> str:
-        """Return a URL for ``key`` (its existence is not checked).
-
-        Needs a wrapped store with URLs; otherwise :class:`UnsupportedCapabilityError`.
-        """
-        self._require("url", f"url_for({key!r})")
+    def _url_for(self, key: str) -> str:
+        """Return the URL of ``key`` (an outer key): the wrapped store's ``url_for``."""
         return cast(SupportsUrl, self._dstore).url_for(self._inner_key(key))
 
+    if TYPE_CHECKING:
+        # Each capability method has two overloads: the real one, for a wrapped store that has
+        # the capability, and one taking a marker type, which is all that is left when it does
+        # not. At run time they exist only on a decorator with the capability.
+        @overload
+        def copy(self: StoreDecorator[SupportsCopy], source: str, dest: str) -> str: ...
+        @overload
+        def copy(self, source: WrappedStoreCannotCopy, dest: WrappedStoreCannotCopy) -> str: ...
+        def copy(self, source: str, dest: str) -> str:
+            """Copy ``source`` to ``dest`` (overwriting it); return ``dest``."""
+
+        @overload
+        def move(self: StoreDecorator[SupportsCopy], source: str, dest: str) -> str: ...
+        @overload
+        def move(self, source: WrappedStoreCannotCopy, dest: WrappedStoreCannotCopy) -> str: ...
+        def move(self, source: str, dest: str) -> str:
+            """Move ``source`` to ``dest`` (overwriting it); return ``dest``."""
+
+        @overload
+        def url_for(self: StoreDecorator[SupportsUrl], key: str) -> str: ...
+        @overload
+        def url_for(self, key: WrappedStoreHasNoUrls) -> str: ...
+        def url_for(self, key: str) -> str:
+            """Return a URL for ``key`` (its existence is not checked)."""
+
     # ----------------------------------------------------------------- forwarding
-    if not TYPE_CHECKING:
+    else:
         # Only at run time: type checkers see the declared API, so a typo is still an error
         # there; reach backend-specific attributes through ``.store`` to keep them typed.
         def __getattr__(self, name: str) -> Any:
-            """Read attributes the decorator does not define from the wrapped store."""
+            """Read attributes the decorator does not define from the wrapped store.
+
+            A capability's attribute is never forwarded: a decorator without the capability
+            does not have it (:class:`MissingCapabilityError`, an ``AttributeError``).
+            """
             if name.startswith("__") or name in _OWN_ATTRIBUTES:
                 # Not set yet (unpickling) or a protocol probe: never forward, never recurse.
                 raise AttributeError(name)
+            capability = _CAPABILITY_OF.get(name)
+            if capability is not None:
+                raise MissingCapabilityError(self._lacks(capability, name))
             try:
                 wrapped = self.__dict__["_dstore"]
             except KeyError:
                 raise AttributeError(name) from None
             return getattr(wrapped, name)
+
+        def __setattr__(self, name: str, value: Any) -> None:
+            """Set an attribute; a capability's attribute only when the decorator has it."""
+            capability = _CAPABILITY_OF.get(name)
+            if capability is not None and not hasattr(type(self), name):
+                raise MissingCapabilityError(self._lacks(capability, f"set {name}"))
+            super().__setattr__(name, value)
+
+
+# ----------------------------------------------------------------- capability mixins
+# At run time the mixins are plain classes: after every decorator class and KeyValueStore in
+# the method resolution order, they only fill in what no class of the decorator defines.
+if TYPE_CHECKING:
+    _Mixin = StoreDecorator[Any]
+else:
+    _Mixin = object
+
+
+class _Copying(_Mixin):
+    """The ``copy`` and ``move`` of a decorator whose capabilities include ``copy``."""
+
+    def copy(self, source: str, dest: str) -> str:
+        """Copy ``source`` to ``dest`` (overwriting it); return ``dest``."""
+        self._guard_write("copy", source, dest)
+        return self._copy(source, dest)
+
+    def move(self, source: str, dest: str) -> str:
+        """Move ``source`` to ``dest`` (overwriting it); return ``dest``."""
+        self._guard_write("move", source, dest)
+        return self._move(source, dest)
+
+
+class _WithUrls(_Mixin):
+    """The ``url_for`` of a decorator whose capabilities include ``url``."""
+
+    def url_for(self, key: str) -> str:
+        """Return a URL for ``key`` (its existence is not checked)."""
+        return self._url_for(key)
+
+
+class _Expiring(_Mixin):
+    """``ttl_support`` and ``default_ttl_secs`` of a decorator with the ``ttl`` capability."""
+
+    ttl_support: ClassVar[bool] = True
+
+    @property
+    def default_ttl_secs(self) -> TtlArgument:
+        """The wrapped store's ``default_ttl_secs``; setting it sets the wrapped store's."""
+        return cast(SupportsTtl, self._dstore).default_ttl_secs
+
+    @default_ttl_secs.setter
+    def default_ttl_secs(self, value: TtlArgument) -> None:
+        self._guard_write("set default_ttl_secs")
+        cast(SupportsTtl, self._dstore).default_ttl_secs = value
+
+
+# In the order of the flags in _specialise's key: copy, url, ttl.
+_MIXINS: Final = (_Copying, _WithUrls, _Expiring)
+_SPECIALISED: dict[tuple[type[Any], bool, bool, bool], type[Any]] = {}
+
+
+def _public_class(cls: type[_Decorator]) -> type[_Decorator]:
+    """Return the decorator class a specialised class was made from (or ``cls`` itself)."""
+    found: type[_Decorator] = cls.__dict__.get("_specialised_from", cls)
+    return found
+
+
+def _specialise(cls: type[_Decorator], capabilities: StoreCapabilities) -> type[_Decorator]:
+    """Return the subclass of ``cls`` that has the methods of exactly ``capabilities``.
+
+    The capability mixins come last in the method resolution order, so a method the decorator
+    class defines itself always wins. One class per decorator class and set of capabilities is
+    made, on first use.
+    """
+    public = _public_class(cls)
+    key = (public, capabilities.copy, capabilities.url, capabilities.ttl)
+    found = _SPECIALISED.get(key)
+    if found is None:
+        mixins = tuple(mixin for mixin, wanted in zip(_MIXINS, key[1:], strict=True) if wanted)
+        if not mixins:
+            found = public
+        else:
+            namespace = {
+                "__module__": public.__module__,
+                "__qualname__": public.__qualname__,
+                "__doc__": public.__doc__,
+                "_specialised_from": public,
+            }
+            metaclass: Callable[..., type[Any]] = type(public)
+            found = metaclass(public.__name__, (public, *mixins), namespace)
+        found = _SPECIALISED.setdefault(key, found)
+    return cast(type[_Decorator], found)
+
+
+def _restore(cls: type[_Decorator], capabilities: StoreCapabilities) -> _Decorator:
+    """Unpickle a decorator: an empty instance of ``cls`` specialised for ``capabilities``."""
+    instance: _Decorator = object.__new__(_specialise(cls, capabilities))
+    return instance

@@ -78,10 +78,9 @@ class URLEncodeKeysDecorator(StoreDecorator[WrappedStore]):
     decorator could not have written are not listed.
     """
 
-    @property
-    def capabilities(self) -> StoreCapabilities:
-        """The wrapped store's capabilities; keys may contain ``/`` and space (and more)."""
-        return dataclasses.replace(super().capabilities, extended_keys=True)
+    def _capabilities_over(self, wrapped: StoreCapabilities) -> StoreCapabilities:
+        """Return the wrapped store's capabilities; keys may contain ``/`` and space (and more)."""
+        return dataclasses.replace(wrapped, extended_keys=True)
 
     def _inner_key(self, key: str) -> str:
         return encode_key(key)

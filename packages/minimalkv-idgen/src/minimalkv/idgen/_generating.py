@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import io
-import os
 from collections.abc import Iterable, Mapping
 from typing import Any, cast, overload
 
-from minimalkv import FileSource, InvalidArgumentError, InvalidValueError, TtlArgument
-from minimalkv.backend import ReadableBinary, normalize_ttl
-from minimalkv.decorator import StoreDecorator, TtlWritableStore, WrappedStore, key_rules
+from minimalkv import FileSource, InvalidArgumentError, InvalidValueError, SupportsTtl, TtlArgument
+from minimalkv.backend import ReadableBinary, file_source, normalize_ttl
+from minimalkv.decorator import StoreDecorator, WrappedStore
 
 from ._template import KeyTemplate
 
@@ -27,7 +25,7 @@ class IdGeneratingDecorator(StoreDecorator[WrappedStore]):
 
     def __init__(self, store: WrappedStore, template: str = "{}") -> None:
         super().__init__(store)
-        self._template = KeyTemplate(template, self._sample_ids(), key_rules(store))
+        self._template = KeyTemplate(template, self._sample_ids(), self._check_inner_key)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._dstore!r}, template={self.template!r})"
@@ -46,8 +44,8 @@ class IdGeneratingDecorator(StoreDecorator[WrappedStore]):
         """Return the generated key for ``data`` (already checked to be bytes)."""
         raise NotImplementedError
 
-    def _put_file_generated(self, file: FileSource, ttl_secs: TtlArgument) -> str:
-        """Store a file under a generated key; return the key."""
+    def _put_file_generated(self, file: str | ReadableBinary, ttl_secs: TtlArgument) -> str:
+        """Store a file (a path or a binary file, checked) under a generated key; return it."""
         raise NotImplementedError
 
     # ----------------------------------------------------------------- writing
@@ -55,7 +53,7 @@ class IdGeneratingDecorator(StoreDecorator[WrappedStore]):
     def put(self, key: str | None, data: bytes) -> str: ...
     @overload
     def put(
-        self: IdGeneratingDecorator[TtlWritableStore],
+        self: IdGeneratingDecorator[SupportsTtl],
         key: str | None,
         data: bytes,
         ttl_secs: TtlArgument = None,
@@ -68,14 +66,15 @@ class IdGeneratingDecorator(StoreDecorator[WrappedStore]):
         if key is None:
             self._check_ttl(ttl_secs, "put")
             key = self._key_for_data(_checked_bytes(data))
-        self._put_inner(key, data, ttl_secs)
+        self._guard_write("put", key)
+        self._put_inner(self._inner_key(key), data, ttl_secs, key)
         return key
 
     @overload
     def put_file(self, key: str | None, file: FileSource) -> str: ...
     @overload
     def put_file(
-        self: IdGeneratingDecorator[TtlWritableStore],
+        self: IdGeneratingDecorator[SupportsTtl],
         key: str | None,
         file: FileSource,
         ttl_secs: TtlArgument = None,
@@ -87,9 +86,12 @@ class IdGeneratingDecorator(StoreDecorator[WrappedStore]):
         """
         if key is None:
             self._check_ttl(ttl_secs, "put_file")
-            _check_file_source(file)
-            return self._put_file_generated(file, ttl_secs)
-        self._put_file_inner(key, file, ttl_secs)
+            self._guard_write("put_file")
+            # No key yet: the message names the call as the caller made it, put_file(None, ...).
+            source = file_source(cast(str, None), file)
+            return self._put_file_generated(source, ttl_secs)
+        self._guard_write("put_file", key)
+        self._put_file_inner(self._inner_key(key), file, ttl_secs, key)
         return key
 
     def put_many(
@@ -116,20 +118,6 @@ class IdGeneratingDecorator(StoreDecorator[WrappedStore]):
             self._require("ttl", f"{operation}(None, ..., ttl_secs={ttl_secs!r})")
             normalize_ttl(ttl_secs)
 
-    def _put_inner(self, key: str, data: bytes, ttl_secs: TtlArgument) -> None:
-        if ttl_secs is None:
-            self._dstore.put(key, data)
-        else:
-            self._require("ttl", f"put({key!r}, ..., ttl_secs={ttl_secs!r})")
-            cast(TtlWritableStore, self._dstore).put(key, data, ttl_secs=ttl_secs)
-
-    def _put_file_inner(self, key: str, file: FileSource, ttl_secs: TtlArgument) -> None:
-        if ttl_secs is None:
-            self._dstore.put_file(key, file)
-        else:
-            self._require("ttl", f"put_file({key!r}, ..., ttl_secs={ttl_secs!r})")
-            cast(TtlWritableStore, self._dstore).put_file(key, file, ttl_secs=ttl_secs)
-
 
 def _checked_bytes(data: object) -> bytes:
     if not isinstance(data, bytes):
@@ -138,13 +126,3 @@ def _checked_bytes(data: object) -> bytes:
             + ("; encode text first, e.g. value.encode('utf-8')" if isinstance(data, str) else "")
         )
     return data
-
-
-def _check_file_source(file: object) -> None:
-    text = isinstance(file, io.TextIOBase)
-    if not text and isinstance(file, (str, os.PathLike, ReadableBinary)):
-        return
-    raise InvalidValueError(
-        f"put_file(None, ...): file must be a path or a readable binary file, "
-        f"not {type(file).__name__}"
-    )

@@ -6,7 +6,7 @@ import hashlib
 import os
 from collections.abc import Callable
 
-from minimalkv import FileSource, TtlArgument
+from minimalkv import TtlArgument
 from minimalkv.backend import CHUNK_SIZE, ReadableBinary
 from minimalkv.decorator import WrappedStore
 
@@ -58,20 +58,20 @@ class HashDecorator(IdGeneratingDecorator[WrappedStore]):
         hasher.update(data)
         return self._template.format(hasher.hexdigest())
 
-    def _put_file_generated(self, file: FileSource, ttl_secs: TtlArgument) -> str:
+    def _put_file_generated(self, file: str | ReadableBinary, ttl_secs: TtlArgument) -> str:
         hasher = self.hashfunc()
-        if isinstance(file, ReadableBinary):
-            with spool_hashing(file, hasher, self.spool_dir) as spooled:
-                key = self._template.format(hasher.hexdigest())
-                if isinstance(spooled, bytes):
-                    self._put_inner(key, spooled, ttl_secs)
-                else:
-                    self._put_file_inner(key, spooled, ttl_secs)
+        if isinstance(file, str):
+            # A path: hash it in a first pass, then let the wrapped store read it itself.
+            with open(file, "rb") as source:
+                while chunk := source.read(CHUNK_SIZE):
+                    hasher.update(chunk)
+            key = self._template.format(hasher.hexdigest())
+            self._put_file_inner(self._inner_key(key), file, ttl_secs, key)
             return key
-        # A path: hash it in a first pass, then let the wrapped store read it itself.
-        with open(file, "rb") as source:
-            while chunk := source.read(CHUNK_SIZE):
-                hasher.update(chunk)
-        key = self._template.format(hasher.hexdigest())
-        self._put_file_inner(key, file, ttl_secs)
+        with spool_hashing(file, hasher, self.spool_dir) as spooled:
+            key = self._template.format(hasher.hexdigest())
+            if isinstance(spooled, bytes):
+                self._put_inner(self._inner_key(key), spooled, ttl_secs, key)
+            else:
+                self._put_file_inner(self._inner_key(key), spooled, ttl_secs, key)
         return key

@@ -8,8 +8,7 @@ import tempfile
 from collections.abc import Iterator
 from typing import IO, Final, Protocol
 
-from minimalkv import InvalidValueError
-from minimalkv.backend import CHUNK_SIZE, ReadableBinary
+from minimalkv.backend import CHUNK_SIZE, ReadableBinary, read_chunk
 
 __all__ = ["SPOOL_MEMORY_LIMIT", "HashObject", "spool_hashing"]
 
@@ -43,15 +42,9 @@ def spool_hashing(
     spill: IO[bytes] | None = None
     try:
         while True:
-            chunk: object = source.read(CHUNK_SIZE)
-            if not isinstance(chunk, (bytes, bytearray, memoryview)):
-                raise InvalidValueError(
-                    "put_file needs a file opened in binary mode "
-                    f"(its read() returned {type(chunk).__name__})"
-                )
-            if not chunk:
+            data = read_chunk(source)
+            if not data:
                 break
-            data = bytes(chunk) if not isinstance(chunk, bytes) else chunk
             hasher.update(data)
             if spill is None and head.tell() + len(data) <= SPOOL_MEMORY_LIMIT:
                 head.write(data)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import uuid
 
-from minimalkv import FileSource, TtlArgument
+from minimalkv import TtlArgument
+from minimalkv.backend import ReadableBinary
 from minimalkv.decorator import WrappedStore
 
 from ._generating import IdGeneratingDecorator
@@ -33,7 +34,7 @@ class UUIDDecorator(IdGeneratingDecorator[WrappedStore]):
     def _key_for_data(self, data: bytes) -> str:
         return self._template.format(self._new_id())
 
-    def _put_file_generated(self, file: FileSource, ttl_secs: TtlArgument) -> str:
+    def _put_file_generated(self, file: str | ReadableBinary, ttl_secs: TtlArgument) -> str:
         key = self._template.format(self._new_id())
-        self._put_file_inner(key, file, ttl_secs)
+        self._put_file_inner(self._inner_key(key), file, ttl_secs, key)
         return key
