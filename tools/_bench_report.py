@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tools._bench_cases import MB, Case, MiB, Settings, fs_type
 from tools._bench_harness import Measurement
+from tools._bench_imports import ImportTime
 
 __all__ = ["Outcome", "machine_info", "render_console", "render_markdown"]
 
@@ -82,6 +83,17 @@ def _rate(value: float, unit: str) -> str:
     return f"{value:.1f} {unit}"
 
 
+def _per_call(rate: float, unit: str) -> str:
+    """A reference case's side: nanoseconds per call, then the throughput."""
+    if unit != "ops/s":
+        return _rate(rate, unit)
+    return f"{1e9 / rate:.0f} ns/call ({_rate(rate, unit)})"
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1e3:.1f} ms"
+
+
 def _mb(n: int) -> str:
     return f"{n / MB:.2f} MB"
 
@@ -102,6 +114,7 @@ def render_markdown(
     settings: Settings,
     command: str,
     quick: bool,
+    imports: list[ImportTime],
 ) -> str:
     """Return the whole of docs/benchmarks.md."""
     out: list[str] = ["# Benchmarks", ""]
@@ -135,9 +148,10 @@ def render_markdown(
         for o in small:
             m, unit = o.measurement, o.case.unit
             low, high = m.spread
+            show = _per_call if o.case.target.is_reference else _rate
             out.append(
-                f"| {o.case.title} | {o.case.baseline} | {_rate(m.lib_rate, unit)} | "
-                f"{_rate(m.raw_rate, unit)} | **{m.ratio:.2f}x** ({low:.2f}-{high:.2f}) | "
+                f"| {o.case.title} | {o.case.baseline} | {show(m.lib_rate, unit)} | "
+                f"{show(m.raw_rate, unit)} | **{m.ratio:.2f}x** ({low:.2f}-{high:.2f}) | "
                 f"{o.case.target.describe()} | {_verdict(o)} |"
             )
         out.append("")
@@ -173,6 +187,25 @@ def render_markdown(
                 f"{_verdict(o)} |"
             )
         out.append("")
+    if imports:
+        runs = len(imports[0].extra_seconds)
+        out += [
+            "## Import time",
+            "",
+            f'Wall time of `python -c "import <module>"` minus that of `python -c pass`, '
+            f"fresh interpreters, median of {runs} runs (lowest-highest run in brackets); a "
+            f"bare interpreter starts in {_ms(imports[0].bare_median)}.",
+            "",
+            "| Module | Import time | Imports `importlib.metadata` |",
+            "|---|---:|---|",
+        ]
+        for item in imports:
+            low, high = item.spread
+            out.append(
+                f"| `{item.module}` | **{_ms(item.median)}** ({_ms(low)}-{_ms(high)}) | "
+                f"{'yes' if item.imports_metadata else 'no'} |"
+            )
+        out.append("")
     if skipped:
         out += ["## Not run", ""]
         out += [f"- {case.title}: {reason}" for case, reason in skipped]
@@ -196,9 +229,16 @@ _METHOD = """\
   pairing the two sides' total times of that round. Throughput columns are the medians of the
   per-round throughputs.
 - Every round uses the same keys, as a store in steady state does: puts overwrite existing
-  values (existing files, on the file system), gets find them. The core remembers keys it has
-  validated (process-wide), so here a key's validation is mostly a set lookup; a key never seen
-  before pays a regular-expression match once.
+  values (existing files, on the file system), gets find them. Key checking caches the keys it
+  has accepted, so here a key's validation is mostly a set lookup; a key never seen before pays
+  a regular-expression match once.
+- Cases without a target (`DictStore`, and decorators over a `DictStore`) give nanoseconds per
+  call next to their floor (a one-line dict wrapper, a bare `DictStore`): on an in-memory dict
+  the layers are most of a call, and they are not traded for speed. Decorators are held to
+  their targets over stores doing real work: a `FilesystemStore` on tmpfs and a `RedisStore`,
+  each against the bare store of the same kind with the same keys and 1 KiB values. The
+  `CacheDecorator` case reads through a `DictStore` cache, so its gets are served by the cache
+  once a key was read.
 - The machine may be shared (see the load average above): absolute throughputs then drop, and
   the ratios move less since both sides share the drift, though code running more instructions
   can lose a little more under contention for a core.
@@ -212,14 +252,21 @@ _METHOD = """\
   `os.read` asking 64 KiB (a short read of a regular file is its end; larger files loop) and
   closes it. The dict baseline is a class whose methods only index a dict.
   Both sides of a `get` case read the very same files.
-- Targets come from issues 2 (foundation), 3 (decorators) and 4 (Redis, SQL).
+- Import time: each run starts a bare interpreter (`python -c pass`) and one per module
+  (`python -c "import minimalkv.fs"`), in a random order; a module's figure for the run is its
+  wall time minus the bare one's, and the table gives the median over the runs. One untimed
+  run first writes the bytecode caches.
+- Targets are the library's performance requirements: per-call ratios for the file system,
+  Redis, SQL and decorators over them, time and memory bounds for large files.
   `hatch run bench --check` exits non-zero when a target is missed; `--quick` gives a smoke
   run; `--case NAME` picks cases (a partial run prints its table and writes a file only when
-  `--output` names one).
+  `--output` names one); `--case import-time` measures the import times alone.
 """.splitlines()
 
 
-def render_console(outcomes: list[Outcome], settings: Settings) -> str:
+def render_console(
+    outcomes: list[Outcome], settings: Settings, imports: list[ImportTime] | None = None
+) -> str:
     """Return a short plain-text table for the terminal."""
     width = max([len("case"), *(len(o.case.name) for o in outcomes)])
     lines = [f"{'case':<{width}} {'ratio':>7} {'time':>7} {'rss MB':>7}  target  result"]
@@ -229,5 +276,12 @@ def render_console(outcomes: list[Outcome], settings: Settings) -> str:
         lines.append(
             f"{o.case.name:<{width}} {m.ratio:7.3f} {m.time_ratio:7.3f} {rss}  "
             f"{o.case.target.describe()}  {_result(o)}"
+        )
+    for item in imports or []:
+        low, high = item.spread
+        metadata = "imports importlib.metadata" if item.imports_metadata else ""
+        lines.append(
+            f"import {item.module}: {_ms(item.median)} ({_ms(low)}-{_ms(high)}) over a bare "
+            f"start of {_ms(item.bare_median)} {metadata}".rstrip()
         )
     return "\n".join(lines)

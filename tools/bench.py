@@ -5,6 +5,7 @@ Usage (from the repository root)::
     hatch run bench                      # full run, writes docs/benchmarks.md
     hatch run bench --quick              # smoke run, prints only (unless --output is given)
     hatch run bench --case fs-put --case fs-get --check   # prints only
+    hatch run bench --case import-time                    # import times only, prints only
 
 ``--check`` makes a missed target exit with status 1. See docs/benchmarks.md for the method.
 """
@@ -35,10 +36,14 @@ from tools._bench_cases_crypt import CRYPT_CASES  # noqa: E402
 from tools._bench_cases_decorator import DECORATOR_CASES  # noqa: E402
 from tools._bench_cases_redis import REDIS_CASES  # noqa: E402
 from tools._bench_cases_sql import SQL_CASES  # noqa: E402
+from tools._bench_cases_stack import STACK_CASES  # noqa: E402
 from tools._bench_harness import rss_tracking_available, run_paired  # noqa: E402
+from tools._bench_imports import ImportTime, measure_import_times  # noqa: E402
 from tools._bench_report import Outcome, render_console, render_markdown  # noqa: E402
 
-CASES = (*CORE_CASES, *DECORATOR_CASES, *CRYPT_CASES, *REDIS_CASES, *SQL_CASES)
+CASES = (*CORE_CASES, *DECORATOR_CASES, *STACK_CASES, *CRYPT_CASES, *REDIS_CASES, *SQL_CASES)
+IMPORT_TIME = "import-time"
+"""The --case name of the import-time measurement (not a paired case)."""
 DEFAULT_OUTPUT = ROOT / "docs" / "benchmarks.md"
 MEMORY_FS = {"tmpfs", "ramfs"}
 
@@ -79,7 +84,7 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="hatch run bench", description=__doc__.split("\n", 1)[0] if __doc__ else None
     )
-    names = [case.name for case in CASES]
+    names = [case.name for case in CASES] + [IMPORT_TIME]
     parser.add_argument("--quick", action="store_true", help="few rounds and small sizes")
     parser.add_argument(
         "--case",
@@ -101,6 +106,9 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--fast-dir", type=Path, help="tmpfs directory for per-call cases")
     parser.add_argument("--disk-dir", type=Path, help="on-disk directory for large-file cases")
     parser.add_argument("--seed", type=int, default=2, help="seed of the interleaving order")
+    parser.add_argument(
+        "--import-runs", type=int, help="fresh interpreters per module for the import time"
+    )
     return parser.parse_args(argv)
 
 
@@ -124,6 +132,11 @@ def main(argv: list[str]) -> int:
     rng = random.Random(args.seed)
     outcomes: list[Outcome] = []
     skipped: list[tuple[Case, str]] = []
+    imports: list[ImportTime] = []
+    if args.case is None or IMPORT_TIME in args.case:
+        print(f"{IMPORT_TIME}: running", file=sys.stderr, flush=True)
+        runs: int = args.import_runs if args.import_runs is not None else (5 if args.quick else 21)
+        imports = measure_import_times(runs, rng)
     for case in selected:
         reason = _skip_reason(case, settings)
         if reason is not None:
@@ -136,13 +149,15 @@ def main(argv: list[str]) -> int:
             paired = case.build(settings, stack)
             measurement = run_paired(paired, rounds, rng)
         outcomes.append(Outcome(case, measurement))
-    print(render_console(outcomes, settings))
+    print(render_console(outcomes, settings, imports))
     output: Path | None = args.output
     if output is None and not args.quick and args.case is None:
         output = DEFAULT_OUTPUT
     if output is not None:
         command = " ".join(["hatch run bench", *argv])
-        output.write_text(render_markdown(outcomes, skipped, settings, command, args.quick))
+        output.write_text(
+            render_markdown(outcomes, skipped, settings, command, args.quick, imports)
+        )
         print(f"wrote {output}", file=sys.stderr)
     missed = [o.case.name for o in outcomes if not o.passed]
     if missed:

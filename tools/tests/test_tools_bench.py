@@ -1,0 +1,73 @@
+"""The benchmark's case table and report, without running a benchmark."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tools._bench_cases import Case, Settings, Target  # noqa: E402
+from tools._bench_harness import Measurement, Paired  # noqa: E402
+from tools._bench_imports import ImportTime  # noqa: E402
+from tools._bench_report import Outcome, render_console, render_markdown  # noqa: E402
+from tools.bench import CASES  # noqa: E402
+
+TARGETS = {case.name: case.target for case in CASES}
+
+
+def test_in_memory_per_call_cases_have_no_target() -> None:
+    for name in ("dict-get", "dict-put", "prefix-get", "prefix-put", "readonly-get"):
+        assert TARGETS[name].is_reference, name
+
+
+def test_filesystem_targets() -> None:
+    assert TARGETS["fs-put"] == Target(min_ratio=0.8)
+    assert TARGETS["fs-get"] == Target(min_ratio=0.9)
+    assert TARGETS["fs-keys"] == Target(min_ratio=0.67)
+    for name in ("fs-get-file", "fs-put-file"):
+        assert TARGETS[name] == Target(max_time_ratio=1.2, max_rss_growth=32_000_000)
+
+
+def test_every_decorator_over_filesystem_and_redis() -> None:
+    for backend, ratio in (("fs", 0.9), ("redis", 0.95)):
+        for decorator in ("prefix", "urlencode", "readonly", "cache"):
+            operations = ("get",) if decorator == "readonly" else ("get", "put")
+            for operation in operations:
+                name = f"{backend}-{decorator}-{operation}"
+                assert TARGETS[name] == Target(min_ratio=ratio), name
+
+
+def _settings(tmp_path: Path) -> Settings:
+    return Settings(
+        rounds=2,
+        values=10,
+        value_size=1024,
+        chunk=5,
+        listed_keys=10,
+        listings_per_round=1,
+        large_size=1 << 20,
+        large_rounds=1,
+        fast_dir=tmp_path,
+        disk_dir=tmp_path,
+    )
+
+
+def _never(settings: Settings, stack: object) -> Paired:
+    raise AssertionError("not built in this test")
+
+
+def test_report_gives_ns_per_call_and_import_times(tmp_path: Path) -> None:
+    reference = Case("dict-get", "`DictStore.get`", "floor", Target(), _never)
+    measured = Measurement(ops_per_round=1000, raw_seconds=[20e-6, 20e-6], lib_seconds=[1e-4] * 2)
+    imports = [ImportTime("minimalkv.fs", [0.012, 0.010, 0.011], [0.02] * 3, False)]
+    text = render_markdown(
+        [Outcome(reference, measured)], [], _settings(tmp_path), "hatch run bench", False, imports
+    )
+    assert "| 100 ns/call (10.00 Mops/s) | 20 ns/call (50.00 Mops/s) |" in text
+    assert "| `minimalkv.fs` | **11.0 ms** (10.0 ms-12.0 ms) | no |" in text
+    assert "issue" not in text.lower()
+    console = render_console([Outcome(reference, measured)], _settings(tmp_path), imports)
+    assert "import minimalkv.fs: 11.0 ms" in console
