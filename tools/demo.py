@@ -1,7 +1,8 @@
 """The original documentation's example, run on a FilesystemStore under ./data.
 
-This is the seed's example in its Python 3 form (keys are str, values are bytes, print is a
-function): put a value, read it back, and store a file's content under a second key.
+This is the example of the minimalkv 1.x documentation in its Python 3 form (keys are str,
+values are bytes, print is a function): put a value, read it back, and store a file's content
+under a second key.
 Usage: ``hatch run demo [directory]`` (default ``./data``).
 """
 
@@ -19,7 +20,7 @@ def main(argv: list[str]) -> int:
     root.mkdir(parents=True, exist_ok=True)
     print(f"store: FilesystemStore({str(root)!r}) at {root.resolve()}")
 
-    # --- the seed's example (Python 3 form) ---------------------------------------------
+    # --- the minimalkv 1.x documentation's example (Python 3 form) -----------------------
     store = FilesystemStore(str(root))
     store.put("key1", b"hello")
     print(f"put('key1', b'hello')          -> {root / 'key1'}")

@@ -1,8 +1,8 @@
 """The documented code runs: every ```python block of the READMEs and docs, and the demo.
 
 Blocks fenced as ```python are complete programs and run here, each in a fresh temporary working
-directory; fragments that cannot run alone are fenced as ```py and only read. The seed's
-placeholder path ``/path/to/data`` is replaced by a real temporary file.
+directory; fragments that cannot run alone are fenced as ```py and only read. The placeholder
+path of the minimalkv 1.x documentation, ``/path/to/data``, is replaced by a real temporary file.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def test_documented_block_runs(name: str, code: str, tmp_path: Path) -> None:
     assert result.returncode == 0, f"{name} failed:\n{result.stdout}\n{result.stderr}"
 
 
-def test_demo_runs_the_seed_example(tmp_path: Path) -> None:
+def test_demo_runs_the_original_example(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, str(ROOT / "tools" / "demo.py"), str(tmp_path / "data")],
         capture_output=True,
