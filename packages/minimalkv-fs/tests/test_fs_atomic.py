@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 from minimalkv import InvalidValueError, StoreError
-from minimalkv.fs import FilesystemStore, HFilesystemStore
+from minimalkv.fs import FilesystemStore, HFilesystemStore, KeyConflictError
+from minimalkv.fs import _store as store_module
 from minimalkv.fs._temp import temp_names
 
 MB = 1024 * 1024
@@ -202,6 +203,36 @@ def test_stale_temporary_names_are_skipped(tmp_path: Path, monkeypatch: pytest.M
     assert sorted(store.keys()) == ["k", "warm"]
     for path in stale:  # never touched: they belong to someone else
         assert Path(path).read_bytes() == b"left by a crashed writer"
+
+
+def test_every_temporary_name_taken_is_a_store_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = FilesystemStore(tmp_path / "root")
+    store.put("k", b"old")
+    taken = ".mkv;0-000000-0"
+    Path(store.root, taken).write_bytes(b"left by a crashed writer")
+    monkeypatch.setattr(store_module, "next_temp_name", lambda: taken)
+    with pytest.raises(StoreError, match=r"cannot write key 'k'.*'\.mkv;\.\.\.'") as info:
+        store.put("k", b"new")
+    assert not isinstance(info.value, KeyConflictError)  # EEXIST here is not about the key
+    monkeypatch.undo()
+    assert store.get("k") == b"old"
+    assert Path(store.root, taken).read_bytes() == b"left by a crashed writer"
+
+
+def test_get_file_to_a_path_leaves_no_temporary_file(tmp_path: Path) -> None:
+    store = FilesystemStore(tmp_path / "root")
+    store.put("k", b"value")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "target").write_bytes(b"old")
+    store.get_file("k", str(out / "target"))
+    assert (out / "target").read_bytes() == b"value"
+    assert os.listdir(out) == ["target"]
+    with pytest.raises(FileNotFoundError):  # the caller's own error, unchanged
+        store.get_file("k", str(out / "missing" / "target"))
+    assert os.listdir(out) == ["target"]
 
 
 def test_fsync_option_writes_durably(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -94,14 +94,37 @@ def test_fsync_option(tmp_path: Path) -> None:
     store = get_store_from_url(f"fs://{tmp_path}/s?fsync=true")
     assert isinstance(store, FilesystemStore)
     assert store.fsync
-    with pytest.raises(ConfigurationError, match="fsync"):
+    with pytest.raises(ConfigurationError, match="store type 'fs': fsync must be true or false"):
         get_store_from_url(f"fs://{tmp_path}/s?fsync=maybe")
+
+
+@pytest.mark.parametrize(
+    ("url_query", "expected"),
+    [("?fsync", True), ("?fsync=", True), ("?fsync=On", True), ("?fsync=no", False), ("", False)],
+)
+def test_fsync_spellings_of_urls(tmp_path: Path, url_query: str, expected: bool) -> None:
+    store = get_store_from_url(f"fs://{tmp_path}/s{url_query}")
+    assert isinstance(store, FilesystemStore)
+    assert store.fsync is expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("", True), ("yes", True), ("0", False), (True, True), (False, False)]
+)
+def test_fsync_parameter_follows_the_one_boolean_rule(
+    tmp_path: Path, value: object, expected: bool
+) -> None:
+    store = get_store("fs", path=str(tmp_path), fsync=value)
+    assert isinstance(store, FilesystemStore)
+    assert store.fsync is expected
+    with pytest.raises(ConfigurationError, match="fsync"):
+        get_store("fs", path=str(tmp_path), fsync=1)
 
 
 def test_unknown_options_and_parameters(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError, match="unknown option"):
         get_store_from_url(f"fs://{tmp_path}?colour=blue")
-    with pytest.raises(ConfigurationError, match="colour"):
+    with pytest.raises(ConfigurationError, match=r"takes no parameter.*colour.*accepts: path"):
         get_store("fs", path=str(tmp_path), colour="blue")
     with pytest.raises(ConfigurationError, match="needs path"):
         get_store("fs")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 import os
 import pickle
 import urllib.parse
@@ -20,6 +21,7 @@ from minimalkv import (
 from minimalkv.contrib import ExtendedKeyspaceMixin
 from minimalkv.fs import FilesystemStore, HFilesystemStore, KeyConflictError
 from minimalkv.fs import _store as store_module
+from minimalkv.memory import DictStore
 
 
 def files_under(root: Path) -> list[str]:
@@ -36,7 +38,7 @@ def nested(tmp_path: Path) -> HFilesystemStore:
     return HFilesystemStore(tmp_path / "nested")
 
 
-def test_seed_example_python3(tmp_path: Path) -> None:
+def test_original_example_python3(tmp_path: Path) -> None:
     store = FilesystemStore(tmp_path / "data")
     assert store.put("key1", b"hello") == "key1"
     assert store.get("key1") == b"hello"
@@ -301,6 +303,64 @@ def test_path_check_guards_even_if_core_rules_fail(
         with pytest.raises(InvalidKeyError, match="leave the store's directory"):
             store.put(key, b"x")
     assert not (tmp_path / "escaped").exists()
+
+
+class NoDashStore(FilesystemStore):
+    """A store with a stricter key rule than its key space: no '-' in keys."""
+
+    def _check_valid_key(self, key: str) -> None:
+        super()._check_valid_key(key)
+        if "-" in key:
+            raise InvalidKeyError(f"invalid key {key!r}: this store refuses '-'", key=key)
+
+
+def test_a_stricter_subclass_refuses_keys_other_stores_accepted(tmp_path: Path) -> None:
+    key = "a-b"
+    # Other stores of the process validate and use the very same key first.
+    plain = FilesystemStore(tmp_path / "plain")
+    memory = DictStore()
+    for other in (plain, memory):
+        other.put(key, b"v")
+        assert other.get(key) == b"v"
+        assert key in other
+        other.copy(key, "c")
+    strict = NoDashStore(tmp_path / "strict")
+    strict.put("ok", b"v")
+    # Even a file of that name under the root is out of reach.
+    Path(strict.root, key).write_bytes(b"planted")
+    source = tmp_path / "source"
+    source.write_bytes(b"x")
+    target = tmp_path / "target"
+    opened = source.open("rb")  # closed below, after every call has been refused
+    calls: list[Callable[[], object]] = [
+        lambda: strict.get(key),
+        lambda: strict.put(key, b"x"),
+        lambda: key in strict,
+        lambda: strict.delete(key),
+        lambda: strict.put_file(key, str(source)),
+        lambda: strict.put_file(key, opened),
+        lambda: strict.get_file(key, str(target)),
+        lambda: strict.get_file(key, io.BytesIO()),
+        lambda: strict.open(key),
+        lambda: strict.copy("ok", key),
+        lambda: strict.copy(key, "ok"),
+        lambda: strict.move("ok", key),
+        lambda: strict.move(key, "ok"),
+        lambda: strict.metadata(key),
+        lambda: strict.url_for(key),
+        lambda: strict.get_many([key]),
+        lambda: strict.put_many({key: b"x"}),
+        lambda: strict.delete_many([key]),
+    ]
+    with opened:
+        for call in calls:
+            with pytest.raises(InvalidKeyError, match="this store refuses '-'"):
+                call()
+        assert opened.tell() == 0  # refused before anything was read
+    assert sorted(os.listdir(strict.root)) == [key, "ok"]
+    assert Path(strict.root, key).read_bytes() == b"planted"
+    assert strict.get("ok") == b"v"
+    assert not target.exists()
 
 
 def test_long_keys(flat: FilesystemStore) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from minimalkv import ConfigurationError, KeyValueStore
-from minimalkv.backend import StoreType, StoreUrl
+from minimalkv.backend import StoreType, StoreUrl, check_params, parse_bool
 
 from ._store import FilesystemStore, HFilesystemStore
 from ._web import HWebFilesystemStore, WebFilesystemStore
@@ -22,35 +22,31 @@ from ._web import HWebFilesystemStore, WebFilesystemStore
 __all__ = ["STORE_TYPE"]
 
 _PARAMS: Final = ("path", "perm", "url_prefix", "fsync")
-_TRUE: Final = frozenset({"true", "1", "yes", "on"})
-_FALSE: Final = frozenset({"false", "0", "no", "off"})
+_WHERE: Final = "store type 'fs'"
 
 
 def _create(
     params: Mapping[str, Any], *, extended_keys: bool, create_if_missing: bool
 ) -> KeyValueStore:
-    unknown = sorted(set(params) - set(_PARAMS))
-    if unknown:
-        raise ConfigurationError(
-            f"store type 'fs' takes no parameter(s) {', '.join(unknown)} "
-            f"(it accepts: {', '.join(_PARAMS)}, create_if_missing)"
-        )
+    check_params("fs", params, _PARAMS)
     path = params.get("path")
     if isinstance(path, os.PathLike):
         path = os.fspath(path)
     if not isinstance(path, str) or not path:
         raise ConfigurationError(
-            f"store type 'fs' needs path, the directory of the store, as a str (got {path!r})"
+            f"{_WHERE} needs path, the directory of the store, as a str (got {path!r})"
         )
     perm = _parse_perm(params.get("perm"))
-    fsync = _parse_bool("fsync", params.get("fsync", False))
+    fsync = parse_bool("fsync", params.get("fsync", False), where=_WHERE)
     url_prefix = params.get("url_prefix")
     _prepare_directory(path, create_if_missing)
     if url_prefix is None:
         cls = HFilesystemStore if extended_keys else FilesystemStore
         return cls(path, perm, fsync=fsync)
     if not isinstance(url_prefix, str) and not callable(url_prefix):
-        raise ConfigurationError(f"url_prefix must be a str or a callable, got {url_prefix!r}")
+        raise ConfigurationError(
+            f"{_WHERE}: url_prefix must be a str or a callable, got {url_prefix!r}"
+        )
     web = HWebFilesystemStore if extended_keys else WebFilesystemStore
     return web(path, url_prefix, perm, fsync=fsync)
 
@@ -82,23 +78,13 @@ def _parse_perm(value: object) -> int | None:
             value = int(text, 8)
         except ValueError:
             raise ConfigurationError(
-                f"perm must be an octal file mode such as 0640, got {value!r}"
+                f"{_WHERE}: perm must be an octal file mode such as 0640, got {value!r}"
             ) from None
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 0o7777:
-        raise ConfigurationError(f"perm must be a file mode from 0 to 0o7777, got {value!r}")
+        raise ConfigurationError(
+            f"{_WHERE}: perm must be a file mode from 0 to 0o7777, got {value!r}"
+        )
     return value
-
-
-def _parse_bool(name: str, value: object) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        lowered = value.strip().lower()
-        if lowered in _TRUE or lowered == "":
-            return True
-        if lowered in _FALSE:
-            return False
-    raise ConfigurationError(f"{name} must be true or false, got {value!r}")
 
 
 def _params_from_url(url: StoreUrl) -> dict[str, Any]:

@@ -17,7 +17,6 @@ from minimalkv import (
     ExtendedKeyspaceMixin,
     InvalidArgumentError,
     InvalidKeyError,
-    InvalidValueError,
     KeyMetadata,
     KeyNotFoundError,
     KeyValueStore,
@@ -27,27 +26,32 @@ from minimalkv import (
     check_key,
     is_valid_key,
 )
-from minimalkv.backend import ReadableBinary, WritableBinary, check_prefix, copy_stream
+from minimalkv.backend import (
+    CHUNK_SIZE,
+    ReadableBinary,
+    WritableBinary,
+    check_prefix,
+    copy_stream,
+    create_exclusive,
+    write_atomically,
+)
 
 from ._copy import copy_fd, write_all
 from ._errors import Operation, translate_os_error
-from ._temp import TEMP_MARKER, next_temp_name, temp_names
+from ._temp import TEMP_MARKER, TEMP_START, next_temp_name
 
 __all__ = ["FilesystemStore", "HFilesystemStore"]
 
-_CLOEXEC: Final = getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
-_READ_FLAGS: Final = os.O_RDONLY | _CLOEXEC
-_WRITE_FLAGS: Final = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _CLOEXEC
-# New files get 0o666 minus the process umask, like any file a program creates (the umask is
-# applied by the kernel: it is never read, which would mean changing it).
-_NEW_FILE_MODE: Final = 0o666
+_READ_FLAGS: Final = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 # The first read of a value asks for this much: a value shorter than that is read by one call
 # (a short read of a regular file means end of file); a longer one is read again at its size.
 _FIRST_READ: Final = 16 * 1024
-# How often a write retries when its directory vanishes (a concurrent delete removing the
-# emptied directory) or a temporary name is taken.
+# How often a write recreates its key's directory when a concurrent delete removes it again
+# (a delete prunes the directories it empties).
 _CREATE_ATTEMPTS: Final = 16
 _DOT_NAMES: Final = frozenset({"", ".", ".."})
+# Whether "/" is the only path separator (POSIX): then a key without "/" is a single name.
+_SLASH_ONLY: Final = os.sep == "/" and os.altsep is None
 # File objects whose descriptor can be handed to the kernel's copy.
 _BUFFERED: Final = (io.BufferedReader, io.BufferedWriter, io.BufferedRandom)
 
@@ -90,14 +94,10 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
         self._fsync = bool(fsync)
         # root + separator, to which a key is appended: "/" stays "/", "/srv" becomes "/srv/".
         self._prefix = os.path.join(self.root, "")
-        # Instance attributes (not class ones): the hot paths read them, and an instance
-        # lookup is the cheapest. Derived from extended_keys, so that any subclass mixing in
-        # ExtendedKeyspaceMixin gets nested directories and the right cache.
+        # Derived from extended_keys, so that any subclass mixing in ExtendedKeyspaceMixin
+        # gets nested directories.
         self._nested = bool(self.extended_keys)
-        # Core's process-wide set of keys known valid in this key space; a key enters it only
-        # after _check_valid_key's path check has passed too.
-        self._known_keys = self._valid_key_cache
-        # One test on the hot path instead of two: is there anything to do after writing?
+        # Whether a written file needs anything (chmod, fsync) before it is renamed over its key.
         self._finish_file = perm is not None or self._fsync
 
     @property
@@ -110,73 +110,10 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
         """Whether each write is flushed to the disk before it returns."""
         return self._fsync
 
-    def __getstate__(self) -> dict[str, object]:
-        state = self.__dict__.copy()
-        del state["_known_keys"]  # a process-wide cache, not part of the store
-        return state
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        self.__dict__.update(state)
-        self._known_keys = self._valid_key_cache
-
     def __repr__(self) -> str:
         extra = f", perm={self.perm:#o}" if self.perm is not None else ""
         extra += ", fsync=True" if self.fsync else ""
         return f"{type(self).__name__}({self.root!r}{extra})"
-
-    # ----------------------------------------------------------------- hot public paths
-    # Overridden to skip a call level of the base class: a key seen before is known valid (a
-    # set lookup). A call into the hook costs ~50 ns against ~10-30 us of file I/O.
-    def get(self, key: str) -> bytes:
-        """Return the value stored under ``key``; a missing key raises ``KeyError``."""
-        if key.__class__ is not str or key not in self._known_keys:
-            self._check_valid_key(key)
-        return self._get(key)
-
-    def put(self, key: str, data: bytes) -> str:
-        """Store ``data`` under ``key`` atomically (replacing any value) and return ``key``."""
-        if key.__class__ is not str or key not in self._known_keys:
-            self._check_valid_key(key)
-        value: object = data
-        if value.__class__ is not bytes and not isinstance(value, bytes):
-            raise InvalidValueError(
-                f"value for key {key!r} must be bytes, not {type(value).__name__}", key=key
-            )
-        return self._put(key, data)
-
-    def __contains__(self, key: str) -> bool:
-        """Return whether ``key`` exists (directories are never keys)."""
-        if key.__class__ is not str or key not in self._known_keys:
-            self._check_valid_key(key)
-        return self._has_key(key)
-
-    def keys(self, prefix: str = "") -> list[str]:
-        """Return a list of the keys that start with ``prefix``."""
-        if self._nested:
-            return list(self.iter_keys(prefix))
-        check_prefix(prefix)
-        try:
-            # scandir's entry type comes with the directory read (no stat per entry): only
-            # regular files (or links to them) are keys, never a directory, a link to one, a
-            # FIFO or a socket that something else put under the root.
-            with os.scandir(self.root) as entries:
-                if not prefix:
-                    return [
-                        name
-                        for entry in entries
-                        if entry.is_file() and TEMP_MARKER not in (name := entry.name)
-                    ]
-                return [
-                    name
-                    for entry in entries
-                    if (name := entry.name).startswith(prefix)
-                    and TEMP_MARKER not in name
-                    and entry.is_file()
-                ]
-        except FileNotFoundError:
-            return []
-        except OSError as exc:
-            raise self._error(exc, None, Operation.LIST) from exc
 
     def iter_keys(self, prefix: str = "") -> Iterator[str]:
         """Iterate over the keys that start with ``prefix``, streaming from ``os.scandir``.
@@ -193,17 +130,13 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
     # ----------------------------------------------------------------- key and path checks
     def _check_valid_key(self, key: str) -> None:
         """Check ``key`` with the core rules, then check that its path stays under the root."""
-        if key.__class__ is str and key in self._known_keys:
-            return
-        # The path check comes first: check_key adds a key it accepts to the cache above.
-        candidate: object = key  # callers without a type checker pass anything
-        if isinstance(candidate, str) and candidate and not _stays_under_root(candidate):
+        check_key(key, self.extended_keys)
+        if not _stays_under_root(key):
             # Unreachable while the core rules hold; kept as a second line of defence.
             raise InvalidKeyError(
                 f"invalid key {key!r}: its path would leave the store's directory {self.root!r}",
                 key=key,
             )
-        check_key(key, self.extended_keys)
 
     def _error(self, exc: OSError, key: str | None, operation: Operation) -> MinimalKVError:
         return translate_os_error(exc, key=key, root=self.root, operation=operation)
@@ -264,7 +197,7 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
         try:
             target = _regular_fd(file, writable=True)
             if target is None:
-                while chunk := os.read(source, 1024 * 1024):
+                while chunk := os.read(source, CHUNK_SIZE):
                     file.write(chunk)
                 return
             assert isinstance(file, (io.FileIO, *_BUFFERED))
@@ -277,20 +210,14 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
 
     def _get_filename(self, key: str, filename: str) -> None:
         # The value is opened first: a missing key raises before the target is touched.
+        # Errors about the caller's target are the caller's OSErrors, left as they are.
         source, size = self._open_regular(key)
         try:
-            # Errors about the caller's target are the caller's OSErrors, left as they are.
-            directory = os.path.dirname(filename) or "."
-            tmp, target = _create_exclusive(directory)
-            try:
-                try:
-                    copy_fd(source, target, 0, size)
-                finally:
-                    os.close(target)
-                os.replace(tmp, filename)
-            except BaseException:
-                _discard(tmp)
-                raise
+            write_atomically(
+                filename,
+                lambda out: copy_fd(source, out.fileno(), 0, size),
+                temp_name=next_temp_name,
+            )
         finally:
             os.close(source)
 
@@ -312,34 +239,7 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
 
     # ----------------------------------------------------------------- writing
     def _put(self, key: str, data: bytes) -> str:
-        # The common case inline (directory exists, name free); _create_temp handles the rest.
-        # The commit repeats _write's on purpose: passing the data to _write as a fill
-        # callable measured 0.83-0.86x of the raw atomic write instead of 0.92x
-        # (`hatch run bench --case fs-put`), under the 0.9x target.
-        directory = _directory_prefix(self._prefix, key) if self._nested else self._prefix
-        tmp = f"{directory}{temp_names.prefix}{next(temp_names.counter):x}"
-        try:
-            fd = os.open(tmp, _WRITE_FLAGS, _NEW_FILE_MODE)
-        except OSError:
-            tmp, fd = self._create_temp(key)
-        try:
-            try:
-                written = os.write(fd, data)
-                if written != len(data):  # a full disk or a signal: finish or fail loudly
-                    write_all(fd, memoryview(data)[written:])
-                if self._finish_file:
-                    self._finish(fd)
-            finally:
-                os.close(fd)
-            os.replace(tmp, self._prefix + key)
-        except BaseException as exc:
-            _discard(tmp)
-            if isinstance(exc, OSError) and not isinstance(exc, MinimalKVError):
-                raise self._error(exc, key, Operation.WRITE) from exc
-            raise
-        if self._finish_file and self.fsync:
-            self._sync_directory(key)
-        return key
+        return self._write(key, lambda out: write_all(out, data))
 
     def _put_file(self, key: str, file: ReadableBinary) -> str:
         source = _regular_fd(file, writable=False)
@@ -419,7 +319,12 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
         return dest
 
     def _write(self, key: str, fill: Callable[[int], object]) -> str:
-        """Write ``key`` atomically: ``fill`` writes the value into a temporary descriptor."""
+        """Write ``key`` atomically: ``fill`` writes the value into a temporary descriptor.
+
+        The one commit path of every write: the temporary file is renamed over the key's path
+        only once ``fill`` has returned (and ``perm``/``fsync`` are applied); on any error it
+        is removed and the key keeps its old value.
+        """
         tmp, fd = self._create_temp(key)
         try:
             try:
@@ -439,35 +344,38 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
             if isinstance(exc, OSError) and not isinstance(exc, MinimalKVError):
                 raise self._error(exc, key, Operation.WRITE) from exc
             raise
-        if self.fsync:
+        if self._fsync:
             self._sync_directory(key)
         return key
 
     def _finish(self, fd: int) -> None:
         """Apply ``perm`` and ``fsync`` to a written temporary file."""
-        if self.perm is not None:
-            os.fchmod(fd, self.perm)
-        if self.fsync:
+        if self._perm is not None:
+            os.fchmod(fd, self._perm)
+        if self._fsync:
             os.fsync(fd)
 
     def _create_temp(self, key: str) -> tuple[str, int]:
         """Create an empty temporary file next to ``key``'s path; return its path and fd."""
         directory = _directory_prefix(self._prefix, key)
         for _ in range(_CREATE_ATTEMPTS):
-            tmp = directory + next_temp_name()
             try:
-                return tmp, os.open(tmp, _WRITE_FLAGS, _NEW_FILE_MODE)
-            except FileExistsError:
-                continue  # a stale temporary file of a crashed process with our pid
+                return create_exclusive(directory, next_temp_name)
             except FileNotFoundError:
                 # The key's directory (or the root) does not exist (yet, or any more: a
                 # concurrent delete may remove it again before the next attempt).
                 self._make_directories(directory, key)
+            except FileExistsError as exc:  # every fresh name was taken
+                raise StoreError(
+                    f"cannot write key {key!r} in {self._where()}: {exc.strerror} (temporary "
+                    f"files '{TEMP_START}...' that no running writer uses may be deleted)",
+                    key=key,
+                ) from exc
             except OSError as exc:
                 raise self._error(exc, key, Operation.WRITE) from exc
         raise StoreError(
-            f"could not create a temporary file for key {key!r} in {self._where()} "
-            f"after {_CREATE_ATTEMPTS} attempts",
+            f"could not create the directory of key {key!r} in {self._where()}: a concurrent "
+            f"delete removed it again {_CREATE_ATTEMPTS} times",
             key=key,
         )
 
@@ -630,10 +538,10 @@ class HFilesystemStore(ExtendedKeyspaceMixin, FilesystemStore):
 
 def _stays_under_root(key: str) -> bool:
     """Return whether the path of ``key`` is a plain relative path inside the root."""
+    if _SLASH_ONLY and "/" not in key:  # one name, and nothing else separates paths
+        return key not in _DOT_NAMES
     if os.path.isabs(key):
         return False
-    if "/" not in key and os.sep == "/":
-        return key not in _DOT_NAMES
     return not any(part in _DOT_NAMES for part in key.replace(os.sep, "/").split("/"))
 
 
@@ -698,16 +606,6 @@ def _regular_fd(file: object, *, writable: bool) -> int | None:
     except (OSError, ValueError):
         return None
     return fd if stat.S_ISREG(mode) else None
-
-
-def _create_exclusive(directory: str) -> tuple[str, int]:
-    for _ in range(_CREATE_ATTEMPTS):
-        tmp = os.path.join(directory, next_temp_name())
-        try:
-            return tmp, os.open(tmp, _WRITE_FLAGS, _NEW_FILE_MODE)
-        except FileExistsError:
-            continue
-    raise FileExistsError(f"could not create a temporary file in {directory!r}")
 
 
 def _discard(path: str) -> None:

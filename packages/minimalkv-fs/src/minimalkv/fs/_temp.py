@@ -14,17 +14,18 @@ import itertools
 import os
 from typing import Final
 
-__all__ = ["TEMP_MARKER", "TempNames", "is_temp_name", "next_temp_name", "temp_names"]
+__all__ = ["TEMP_MARKER", "TEMP_START", "TempNames", "next_temp_name", "temp_names"]
 
 TEMP_MARKER: Final = ";"
 """The character every temporary name contains and no key may contain."""
+TEMP_START: Final = f".mkv{TEMP_MARKER}"
+"""How every temporary name starts."""
 
 
 class TempNames:
     """Source of temporary names: ``prefix`` + a hex counter value.
 
-    Hot paths read the two attributes directly. Re-seeded in a forked child, so that parent
-    and child never pick the same names.
+    A forked child draws a new prefix, so that parent and child never pick the same names.
     """
 
     def __init__(self) -> None:
@@ -34,7 +35,7 @@ class TempNames:
 
     def reset(self) -> None:
         """Draw a new prefix (pid and random token) and restart the counter."""
-        self.prefix = f".mkv{TEMP_MARKER}{os.getpid():x}-{os.urandom(3).hex()}-"
+        self.prefix = f"{TEMP_START}{os.getpid():x}-{os.urandom(3).hex()}-"
         self.counter = itertools.count()
 
 
@@ -47,8 +48,3 @@ if hasattr(os, "register_at_fork"):
 def next_temp_name() -> str:
     """Return a fresh temporary file name (a bare name, no directory)."""
     return f"{temp_names.prefix}{next(temp_names.counter):x}"
-
-
-def is_temp_name(name: str) -> bool:
-    """Return whether ``name`` (a bare file name) is one of our temporary files."""
-    return TEMP_MARKER in name
