@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import pickle
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -15,7 +15,13 @@ from minimalkv import (
     FileTarget,
     InvalidKeyError,
     KeyNotFoundError,
+    KeyValueStore,
     StoreError,
+    SupportsCopy,
+    SupportsTtl,
+    SupportsUrl,
+    TimeToLiveMixin,
+    capabilities_of,
 )
 from minimalkv.cache import CacheDecorator, CacheInvalidationError
 from minimalkv.decorator import UnsupportedCapabilityError
@@ -363,6 +369,52 @@ def test_copy_needs_a_copying_backing_store() -> None:
     store = CacheDecorator(DictStore(), PlainStore())
     with pytest.raises(UnsupportedCapabilityError):
         store.copy("a", "b")
+
+
+class _TtlStore(TimeToLiveMixin, DictStore):
+    def _put(self, key: str, data: bytes, ttl_secs: float | None = None) -> str:
+        self.d[key] = data
+        return key
+
+
+class _Uncopied(KeyValueStore):
+    """A store without copy and move."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, bytes] = {}
+
+    def _get(self, key: str) -> bytes:
+        try:
+            return self.values[key]
+        except KeyError:
+            raise KeyNotFoundError.for_key(key) from None
+
+    def _put(self, key: str, data: bytes) -> str:
+        self.values[key] = data
+        return key
+
+    def _delete(self, key: str) -> None:
+        self.values.pop(key, None)
+
+    def iter_keys(self, prefix: str = "") -> Iterator[str]:
+        return iter([key for key in list(self.values) if key.startswith(prefix)])
+
+
+@pytest.mark.parametrize("kind", ["dict", "ttl", "fs", "uncopied"])
+def test_protocols_and_capabilities_agree(kind: str, tmp_path: Path) -> None:
+    makers: dict[str, Callable[[], KeyValueStore]] = {
+        "dict": DictStore,
+        "ttl": _TtlStore,
+        "fs": lambda: FilesystemStore(tmp_path),
+        "uncopied": _Uncopied,
+    }
+    backing = makers[kind]()
+    store = CacheDecorator(DictStore(), backing)
+    capabilities = capabilities_of(store)
+    assert capabilities == capabilities_of(backing)
+    assert isinstance(store, SupportsCopy) is capabilities.copy is (kind != "uncopied")
+    assert isinstance(store, SupportsUrl) is capabilities.url is (kind == "fs")
+    assert isinstance(store, SupportsTtl) is capabilities.ttl is (kind == "ttl")
 
 
 def test_batch_calls(

@@ -5,7 +5,7 @@ Not a pytest module; ``hatch run mypy`` checks it.
 
 from __future__ import annotations
 
-from minimalkv import SupportsCopy, TimeToLiveMixin
+from minimalkv import SupportsCopy, SupportsTtl, TimeToLiveMixin
 from minimalkv.cache import CacheDecorator
 from minimalkv.decorator import PrefixDecorator
 from minimalkv.memory import DictStore
@@ -25,6 +25,11 @@ def wants_copy(store: SupportsCopy) -> str:
     return store.copy("a", "b")
 
 
+def wants_ttl(store: SupportsTtl) -> str:
+    """Application code that needs expiring values."""
+    return store.put("k", b"v", ttl_secs=60)
+
+
 def check_capabilities_follow_the_backing_store() -> None:
     """Generic over the backing store, not the cache."""
     cached = CacheDecorator(DictStore(), TtlStore())
@@ -32,3 +37,4 @@ def check_capabilities_follow_the_backing_store() -> None:
     assert_type(cached.put("k", b"v", ttl_secs=60), str)
     assert_type(PrefixDecorator("p_", cached).put("k", b"v", ttl_secs=60), str)
     wants_copy(cached)
+    wants_ttl(cached)

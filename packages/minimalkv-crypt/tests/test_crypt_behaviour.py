@@ -18,6 +18,10 @@ from minimalkv import (
     InvalidValueError,
     KeyNotFoundError,
     KeyValueStore,
+    StoreCapabilities,
+    SupportsCopy,
+    SupportsTtl,
+    SupportsUrl,
     TimeToLiveMixin,
     capabilities_of,
 )
@@ -276,6 +280,51 @@ def test_no_urls_even_over_a_url_store(tmp_path: Path) -> None:
     assert capabilities_of(store).copy
     with pytest.raises(UnsupportedCapabilityError):
         store.url_for("k")  # type: ignore[arg-type]
+    assert not isinstance(store, SupportsUrl)
+    assert not hasattr(store, "url_for")
+
+
+class NoCopyStore(KeyValueStore):
+    """A store without the copy capability."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, bytes] = {}
+
+    def _get(self, key: str) -> bytes:
+        try:
+            return self.values[key]
+        except KeyError:
+            raise KeyNotFoundError.for_key(key) from None
+
+    def _put(self, key: str, data: bytes) -> str:
+        self.values[key] = data
+        return key
+
+    def _delete(self, key: str) -> None:
+        self.values.pop(key, None)
+
+    def iter_keys(self, prefix: str = "") -> Iterator[str]:
+        return iter([key for key in list(self.values) if key.startswith(prefix)])
+
+
+@pytest.mark.parametrize("kind", ["dict", "nocopy", "ttl", "web"])
+def test_protocols_and_capabilities_agree(kind: str, tmp_path: Path) -> None:
+    makers: dict[str, Callable[[], KeyValueStore]] = {
+        "dict": DictStore,
+        "nocopy": NoCopyStore,
+        "ttl": TtlDictStore,
+        "web": lambda: WebFilesystemStore(tmp_path, "https://files.example/"),
+    }
+    inner = makers[kind]()
+    store = HMACDecorator(SECRET, inner)
+    capabilities = capabilities_of(store)
+    assert capabilities == StoreCapabilities(copy=True, ttl=kind == "ttl")
+    assert isinstance(store, SupportsCopy)
+    assert isinstance(store, SupportsUrl) is capabilities.url
+    assert isinstance(store, SupportsTtl) is capabilities.ttl
+    store.put("a", b"value")
+    assert store.copy("a", "b") == "b"
+    assert store.get("b") == b"value"
 
 
 # ---------------------------------------------------------------------------- stacks

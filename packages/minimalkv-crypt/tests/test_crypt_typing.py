@@ -12,14 +12,13 @@ from pathlib import Path
 from minimalkv.contract import assert_mypy_diagnostics
 
 SNIPPET = """
-from minimalkv import SupportsUrl
+from minimalkv import SupportsTtl, SupportsUrl
 from minimalkv.crypt import HMACDecorator
-from minimalkv.decorator import TtlWritableStore
 from minimalkv.fs import WebFilesystemStore
 from minimalkv.memory import DictStore
 
 
-def wants_ttl(store: TtlWritableStore) -> None:
+def wants_ttl(store: SupportsTtl) -> None:
     pass
 
 

@@ -11,9 +11,16 @@ import hashlib
 import io
 from typing import IO
 
-from minimalkv import BlobStore, KeyMetadata, KeyValueStore, SupportsCopy, TimeToLiveMixin
+from minimalkv import (
+    BlobStore,
+    KeyMetadata,
+    KeyValueStore,
+    SupportsCopy,
+    SupportsTtl,
+    TimeToLiveMixin,
+)
 from minimalkv.crypt import HMACDecorator
-from minimalkv.decorator import PrefixDecorator, ReadOnlyDecorator, TtlWritableStore
+from minimalkv.decorator import PrefixDecorator, ReadOnlyDecorator
 from minimalkv.memory import DictStore
 from typing_extensions import assert_type
 
@@ -30,7 +37,7 @@ class PlainStore(KeyValueStore):
     """A store without copy."""
 
 
-def wants_ttl(store: TtlWritableStore) -> str:
+def wants_ttl(store: SupportsTtl) -> str:
     """Application code that needs expiring values."""
     return store.put("k", b"v", ttl_secs=60)
 

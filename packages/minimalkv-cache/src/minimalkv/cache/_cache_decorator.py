@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-import io
 import logging
-import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import IO, Any, cast, overload
+from typing import IO, Any, overload
 
 from minimalkv import (
     BlobStore,
@@ -17,16 +15,11 @@ from minimalkv import (
     InvalidArgumentError,
     InvalidKeyError,
     StoreError,
-    SupportsCopy,
+    SupportsTtl,
     TtlArgument,
 )
-from minimalkv.backend import WritableBinary, copy_stream
-from minimalkv.decorator import (
-    StoreDecorator,
-    TtlWritableStore,
-    WrappedStore,
-    WrappedStoreCannotCopy,
-)
+from minimalkv.backend import WritableBinary, copy_stream, file_target
+from minimalkv.decorator import StoreDecorator, WrappedStore
 
 __all__ = ["CacheDecorator", "CacheInvalidationError"]
 
@@ -159,19 +152,14 @@ class CacheDecorator(StoreDecorator[WrappedStore]):
     def get_file(self, key: str, file: FileTarget) -> str:
         """Write the value of ``key`` to a path or writable binary file; return ``key``."""
         self._check_valid_key(key)
-        target: object = file
-        if isinstance(target, io.TextIOBase) or not isinstance(
-            target, (str, os.PathLike, WritableBinary)
-        ):
-            # Let the backing store explain what is wrong with the target.
-            self._dstore.get_file(key, file)
-        elif isinstance(target, (str, os.PathLike)):
+        target = file_target(key, file)
+        if isinstance(target, str):
             self._get_into_path(key, target)
         else:
             self._get_into_file(key, target)
         return key
 
-    def _get_into_path(self, key: str, path: str | os.PathLike[str]) -> None:
+    def _get_into_path(self, key: str, path: str) -> None:
         # A path target is replaced atomically by every store, so a failed attempt from the
         # cache leaves nothing behind and the backing store can simply be asked next.
         if self._cache_usable(key):
@@ -256,7 +244,7 @@ class CacheDecorator(StoreDecorator[WrappedStore]):
     def put(self, key: str, data: bytes) -> str: ...
     @overload
     def put(
-        self: CacheDecorator[TtlWritableStore],
+        self: CacheDecorator[SupportsTtl],
         key: str,
         data: bytes,
         ttl_secs: TtlArgument = None,
@@ -265,18 +253,14 @@ class CacheDecorator(StoreDecorator[WrappedStore]):
         """Store ``data`` under ``key`` in the backing store and drop the cached value."""
         self._check_valid_key(key)
         with self._invalidating("put", key):
-            if ttl_secs is None:
-                self._dstore.put(key, data)
-            else:
-                self._require("ttl", f"put({key!r}, ..., ttl_secs={ttl_secs!r})")
-                cast(TtlWritableStore, self._dstore).put(key, data, ttl_secs=ttl_secs)
+            self._put_inner(key, data, ttl_secs, key)
         return key
 
     @overload
     def put_file(self, key: str, file: FileSource) -> str: ...
     @overload
     def put_file(
-        self: CacheDecorator[TtlWritableStore],
+        self: CacheDecorator[SupportsTtl],
         key: str,
         file: FileSource,
         ttl_secs: TtlArgument = None,
@@ -285,11 +269,7 @@ class CacheDecorator(StoreDecorator[WrappedStore]):
         """Store a path's or binary file's content under ``key``; drop the cached value."""
         self._check_valid_key(key)
         with self._invalidating("put_file", key):
-            if ttl_secs is None:
-                self._dstore.put_file(key, file)
-            else:
-                self._require("ttl", f"put_file({key!r}, ..., ttl_secs={ttl_secs!r})")
-                cast(TtlWritableStore, self._dstore).put_file(key, file, ttl_secs=ttl_secs)
+            self._put_file_inner(key, file, ttl_secs, key)
         return key
 
     def delete(self, key: str) -> None:
@@ -320,30 +300,21 @@ class CacheDecorator(StoreDecorator[WrappedStore]):
         with self._invalidating("delete_many", *doomed):
             self._dstore.delete_many(doomed)
 
-    @overload
-    def copy(self: CacheDecorator[SupportsCopy], source: str, dest: str) -> str: ...
-    @overload
-    def copy(self, source: WrappedStoreCannotCopy, dest: WrappedStoreCannotCopy) -> str: ...
-    def copy(self, source: str, dest: str) -> str:
+    # Called by copy and move, which a backing store that copies gives this decorator.
+    def _copy(self, source: str, dest: str) -> str:
         """Copy ``source`` to ``dest`` in the backing store; drop the cached ``dest``."""
         self._check_valid_key(source)
         self._check_valid_key(dest)
-        self._require("copy", f"copy({source!r}, {dest!r})")
         with self._invalidating("copy", dest):
-            cast(SupportsCopy, self._dstore).copy(source, dest)
+            super()._copy(source, dest)
         return dest
 
-    @overload
-    def move(self: CacheDecorator[SupportsCopy], source: str, dest: str) -> str: ...
-    @overload
-    def move(self, source: WrappedStoreCannotCopy, dest: WrappedStoreCannotCopy) -> str: ...
-    def move(self, source: str, dest: str) -> str:
+    def _move(self, source: str, dest: str) -> str:
         """Move ``source`` to ``dest`` in the backing store; drop both cached values."""
         self._check_valid_key(source)
         self._check_valid_key(dest)
-        self._require("copy", f"move({source!r}, {dest!r})")
         with self._invalidating("move", source, dest):
-            cast(SupportsCopy, self._dstore).move(source, dest)
+            super()._move(source, dest)
         return dest
 
     # ----------------------------------------------------------------- cache bookkeeping

@@ -8,7 +8,7 @@ import io
 import os
 import tempfile
 from collections.abc import Iterable, Mapping
-from typing import IO, Any, Final, NewType, cast, overload
+from typing import IO, TYPE_CHECKING, Any, Final, NewType, cast, overload
 
 from minimalkv import (
     FileSource,
@@ -17,16 +17,18 @@ from minimalkv import (
     InvalidValueError,
     KeyMetadata,
     StoreCapabilities,
+    SupportsTtl,
     TtlArgument,
 )
 from minimalkv.backend import (
     CHUNK_SIZE,
-    ReadableBinary,
     WritableBinary,
     copy_stream,
+    file_source,
+    file_target,
     write_atomically,
 )
-from minimalkv.decorator import StoreDecorator, TtlWritableStore, WrappedStore
+from minimalkv.decorator import StoreDecorator, WrappedStore
 
 from ._signer import HashFunction, Signer, too_short
 from ._streams import SigningReader, VerifyingReader, open_verified
@@ -85,10 +87,9 @@ class HMACDecorator(StoreDecorator[WrappedStore]):
         """Length in bytes of the MAC stored after every value (32 for SHA-256)."""
         return self._signer.digest_size
 
-    @property
-    def capabilities(self) -> StoreCapabilities:
-        """The wrapped store's capabilities, with ``copy`` always and ``url`` never."""
-        return dataclasses.replace(super().capabilities, copy=True, url=False)
+    def _capabilities_over(self, wrapped: StoreCapabilities) -> StoreCapabilities:
+        """Return the wrapped store's capabilities, with ``copy`` always and ``url`` never."""
+        return dataclasses.replace(wrapped, copy=True, url=False)
 
     # ----------------------------------------------------------------- reading
     def get(self, key: str) -> bytes:
@@ -121,23 +122,13 @@ class HMACDecorator(StoreDecorator[WrappedStore]):
         receives nothing unless the whole value verifies.
         """
         self._check_valid_key(key)
-        if isinstance(file, io.TextIOBase):
-            raise InvalidValueError(
-                f"get_file({key!r}, ...): the file must be opened in binary mode", key=key
-            )
-        if isinstance(file, (str, os.PathLike)):
-            with self._open_verified(key) as reader:
-                write_atomically(os.fspath(file), lambda out: copy_stream(reader, out.write))
-            return key
-        if isinstance(file, WritableBinary):
-            with self._open_verified(key) as reader:
-                _verified_copy(reader, file)
-            return key
-        raise InvalidValueError(
-            f"get_file({key!r}, ...): file must be a path or a writable binary file, "
-            f"not {type(file).__name__}",
-            key=key,
-        )
+        target = file_target(key, file)
+        with self._open_verified(key) as reader:
+            if isinstance(target, str):
+                write_atomically(target, lambda out: copy_stream(reader, out.write))
+            else:
+                _verified_copy(reader, target)
+        return key
 
     def metadata(self, key: str) -> KeyMetadata:
         """Return the metadata of ``key``; ``size`` is that of the data, without the MAC.
@@ -155,7 +146,7 @@ class HMACDecorator(StoreDecorator[WrappedStore]):
     def put(self, key: str, data: bytes) -> str: ...
     @overload
     def put(
-        self: HMACDecorator[TtlWritableStore],
+        self: HMACDecorator[SupportsTtl],
         key: str,
         data: bytes,
         ttl_secs: TtlArgument = None,
@@ -168,19 +159,14 @@ class HMACDecorator(StoreDecorator[WrappedStore]):
         self._guard_write("put", key)
         self._check_valid_key(key)
         _check_value(key, data)
-        signed = self._signer.sign(key, data)
-        if ttl_secs is None:
-            self._dstore.put(key, signed)
-        else:
-            self._require("ttl", f"put({key!r}, ..., ttl_secs={ttl_secs!r})")
-            cast(TtlWritableStore, self._dstore).put(key, signed, ttl_secs=ttl_secs)
+        self._put_inner(key, self._signer.sign(key, data), ttl_secs, key)
         return key
 
     @overload
     def put_file(self, key: str, file: FileSource) -> str: ...
     @overload
     def put_file(
-        self: HMACDecorator[TtlWritableStore],
+        self: HMACDecorator[SupportsTtl],
         key: str,
         file: FileSource,
         ttl_secs: TtlArgument = None,
@@ -193,22 +179,14 @@ class HMACDecorator(StoreDecorator[WrappedStore]):
         """
         self._guard_write("put_file", key)
         self._check_valid_key(key)
-        if isinstance(file, io.TextIOBase):
-            raise InvalidValueError(
-                f"put_file({key!r}, ...): the file must be opened in binary mode", key=key
-            )
-        if ttl_secs is not None:
-            self._require("ttl", f"put_file({key!r}, ..., ttl_secs={ttl_secs!r})")
-        if isinstance(file, (str, os.PathLike)):
-            with open(os.fspath(file), "rb") as source:
-                return self._put_stream(key, source, ttl_secs)
-        if isinstance(file, ReadableBinary):
-            return self._put_stream(key, file, ttl_secs)
-        raise InvalidValueError(
-            f"put_file({key!r}, ...): file must be a path or a readable binary file, "
-            f"not {type(file).__name__}",
-            key=key,
-        )
+        source = file_source(key, file)
+        if isinstance(source, str):
+            with open(source, "rb") as opened:
+                signed = SigningReader(opened, self._signer.new(key))
+                self._put_file_inner(key, signed, ttl_secs, key)
+        else:
+            self._put_file_inner(key, SigningReader(source, self._signer.new(key)), ttl_secs, key)
+        return key
 
     def put_many(self, items: Mapping[str, bytes] | Iterable[tuple[str, bytes]]) -> list[str]:
         """Sign and store several values (every key and value is checked first)."""
@@ -226,7 +204,7 @@ class HMACDecorator(StoreDecorator[WrappedStore]):
         return [key for key, _ in pairs]
 
     # ----------------------------------------------------------------- copy and move
-    def copy(self, source: str, dest: str) -> str:
+    def _copy(self, source: str, dest: str) -> str:
         """Copy ``source`` to ``dest`` (overwriting it); return ``dest``.
 
         The MAC depends on the key, so the value is streamed out of the wrapped store,
@@ -234,7 +212,6 @@ class HMACDecorator(StoreDecorator[WrappedStore]):
         store). A source that fails verification raises :class:`VerificationException`;
         ``dest`` then holds no value that verifies.
         """
-        self._guard_write("copy", source, dest)
         self._check_valid_key(source)
         self._check_valid_key(dest)
         with self._open_verified(source) as reader:
@@ -245,39 +222,35 @@ class HMACDecorator(StoreDecorator[WrappedStore]):
                 self._dstore.put_file(dest, SigningReader(reader, self._signer.new(dest)))
         return dest
 
-    def move(self, source: str, dest: str) -> str:
-        """Move ``source`` to ``dest``: a verified :meth:`copy`, then delete ``source``.
+    def _move(self, source: str, dest: str) -> str:
+        """Move ``source`` to ``dest``: a verified copy, then delete ``source``.
 
         Not atomic: for a moment both keys exist. A source that fails verification is kept.
         """
-        self._guard_write("move", source, dest)
-        self.copy(source, dest)
+        self._copy(source, dest)
         if source != dest:
             self._dstore.delete(source)
         return dest
 
-    # Deliberately narrower than StoreDecorator.url_for: this decorator removes the capability
-    # whatever the wrapped store offers, which is what the override check objects to.
-    def url_for(self, key: SignedValuesHaveNoUrls) -> str:  # type: ignore[override]
-        """Not offered: a URL would serve the signed value without verification.
+    if TYPE_CHECKING:
+        # Declared for type checkers; at run time they come with the copy capability, which
+        # this decorator always has, and call _copy and _move above.
+        def copy(self, source: str, dest: str) -> str:
+            """Copy ``source`` to ``dest``, verified and signed again; return ``dest``."""
 
-        Always raises :class:`minimalkv.decorator.UnsupportedCapabilityError`; the types say
-        so too (mypy rejects a call with a ``str`` key).
-        """
-        self._require("url", f"url_for({key!r})")
-        raise AssertionError("unreachable: capabilities never include url")  # pragma: no cover
+        def move(self, source: str, dest: str) -> str:
+            """Move ``source`` to ``dest``, verified and signed again; return ``dest``."""
+
+        # Deliberately narrower than StoreDecorator.url_for: this decorator removes the
+        # capability whatever the wrapped store offers, which the override check objects to.
+        # At run time the method does not exist (UnsupportedCapabilityError, an AttributeError
+        # too), as for any decorator without the url capability.
+        def url_for(self, key: SignedValuesHaveNoUrls) -> str:  # type: ignore[override]
+            """Not offered: a URL would serve the signed value without verification."""
 
     # ----------------------------------------------------------------- internals
     def _open_verified(self, key: str) -> VerifyingReader:
         return open_verified(self._signer, key, self._dstore.open(key))
-
-    def _put_stream(self, key: str, source: ReadableBinary, ttl_secs: TtlArgument) -> str:
-        signed = SigningReader(source, self._signer.new(key))
-        if ttl_secs is None:
-            self._dstore.put_file(key, signed)
-        else:
-            cast(TtlWritableStore, self._dstore).put_file(key, signed, ttl_secs=ttl_secs)
-        return key
 
 
 def _secret_bytes(secret_key: object) -> bytes:

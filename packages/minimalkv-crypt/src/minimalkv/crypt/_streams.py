@@ -10,8 +10,7 @@ import io
 import os
 from typing import IO
 
-from minimalkv import InvalidValueError
-from minimalkv.backend import CHUNK_SIZE, ReadableBinary, seek_target
+from minimalkv.backend import CHUNK_SIZE, ReadableBinary, read_chunk, seek_target
 from typing_extensions import Buffer
 
 from ._errors import VerificationException
@@ -24,8 +23,9 @@ class SigningReader:
     """A readable binary file: the bytes of ``source`` followed by their MAC under ``key``.
 
     What ``HMACDecorator.put_file`` and ``copy`` hand to the wrapped store's ``put_file``: the
-    wrapped store streams it like any file, and the MAC is computed as the data passes. A chunk
-    that is not bytes (a text-mode source) raises :class:`minimalkv.InvalidValueError`.
+    wrapped store streams it like any file, and the MAC is computed as the data passes. The
+    source is read with :func:`minimalkv.backend.read_chunk`: a text-mode or non-blocking
+    source raises :class:`minimalkv.InvalidValueError`.
     """
 
     def __init__(self, source: ReadableBinary, mac: hmac.HMAC) -> None:
@@ -47,19 +47,10 @@ class SigningReader:
         if size == 0:
             return b""
         if self._tail is None:
-            chunk: object = self._source.read(size)
-            if chunk is None:
-                raise InvalidValueError(
-                    "file is in non-blocking mode (its read() returned None): pass a blocking file"
-                )
-            if not isinstance(chunk, (bytes, bytearray, memoryview)):
-                raise InvalidValueError(
-                    "file must be opened in binary mode "
-                    f"(its read() returned {type(chunk).__name__})"
-                )
+            chunk = read_chunk(self._source, size)
             if chunk:
                 self._mac.update(chunk)
-                return chunk if isinstance(chunk, bytes) else bytes(chunk)
+                return chunk
             self._tail = self._mac.digest()
         out, self._tail = self._tail[:size], self._tail[size:]
         return out
@@ -203,12 +194,7 @@ def open_verified(signer: Signer, key: str, inner: IO[bytes]) -> VerifyingReader
     closed).
     """
     try:
-        if isinstance(inner, io.BytesIO):
-            # minimalkv.BytesReader.seek(0, SEEK_END) measures the value with getbuffer(),
-            # which copies the whole value; io.BytesIO's own seek does not.
-            total = io.BytesIO.seek(inner, 0, os.SEEK_END)
-        else:
-            total = inner.seek(0, os.SEEK_END)
+        total = inner.seek(0, os.SEEK_END)
         digest_size = signer.digest_size
         if total < digest_size:
             raise too_short(key, total, digest_size)
