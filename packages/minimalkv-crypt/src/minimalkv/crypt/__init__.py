@@ -2,7 +2,7 @@
 
 A value changed in the wrapped store, cut short, or copied under another key raises
 :class:`VerificationException` on ``get``, ``get_many``, ``open`` (before the reader reaches
-the end), ``get_file``, ``copy`` and ``move``. The storage format is the original minimalkv's:
+the end), ``get_file``, ``copy`` and ``move``. The storage format is minimalkv 1.x's:
 ``data + HMAC(key + secret_key, data)``.
 """
 

@@ -13,7 +13,7 @@ from minimalkv import MinimalKVError
 __all__ = ["VerificationException"]
 
 
-class VerificationException(MinimalKVError, ValueError):  # noqa: N818 - the original's name
+class VerificationException(MinimalKVError, ValueError):  # noqa: N818 - minimalkv 1.x's name
     """A value read through :class:`HMACDecorator` failed verification.
 
     Raised when the stored MAC does not match the data and key (the value was changed, cut

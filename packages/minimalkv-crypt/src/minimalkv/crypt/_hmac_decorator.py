@@ -47,7 +47,7 @@ class HMACDecorator(StoreDecorator[WrappedStore]):
     """A store whose values carry an HMAC, checked on every read.
 
     ``put`` stores ``data + HMAC(key + secret_key, data)`` in the wrapped store (the format of
-    the original minimalkv, so values it wrote verify here). The key name is part of the MAC:
+    minimalkv 1.x, so values it wrote verify here). The key name is part of the MAC:
     a value copied under another key in the wrapped store fails verification. Every reading
     call raises :class:`VerificationException` when a value was modified, cut short, or moved:
 

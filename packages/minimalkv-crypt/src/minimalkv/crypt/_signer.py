@@ -1,7 +1,7 @@
 """The MAC arithmetic of HMACDecorator: one place that knows the storage format.
 
 A stored value is ``data + HMAC(key_bytes + secret_key, data, hashfunc).digest()``, where
-``key_bytes`` is the key encoded as UTF-8 (identical to the original's ASCII encoding for
+``key_bytes`` is the key encoded as UTF-8 (identical to minimalkv 1.x's ASCII encoding for
 every key of the basic and extended key spaces, which are ASCII).
 """
 

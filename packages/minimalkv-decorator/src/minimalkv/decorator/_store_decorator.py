@@ -94,8 +94,8 @@ class StoreDecorator(KeyValueStore, Generic[WrappedStore]):
     """
 
     def __init__(self, store: WrappedStore) -> None:
-        # ``_dstore`` is the attribute name the original library used; code reaching into it
-        # keeps working.
+        # ``_dstore`` is the attribute name minimalkv 1.x used; code reaching into it keeps
+        # working.
         self._dstore = store
         self._wrapped_capabilities = capabilities_of(store)
         self._capabilities = self._capabilities_over(self._wrapped_capabilities)

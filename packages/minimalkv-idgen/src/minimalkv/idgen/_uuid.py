@@ -18,9 +18,9 @@ class UUIDDecorator(IdGeneratingDecorator[WrappedStore]):
 
     The key is ``template.format(str(uuid.uuid4()))``, e.g.
     ``"1b4e28ba-2fa1-41d2-883f-0016d3cca427"``. Random (version 4) UUIDs are used, not the
-    original library's time-based ``uuid1``, which embeds the machine's MAC address and the time
-    in every key. An explicit key is used as given: unlike the original, the template is **not**
-    applied to it (the same rule as :class:`HashDecorator`). ``put_file(None, ...)`` streams
+    time-based ``uuid1`` of minimalkv 1.x, which embeds the machine's MAC address and the time
+    in every key. An explicit key is used as given: unlike minimalkv 1.x, the template is
+    **not** applied to it (the same rule as :class:`HashDecorator`). ``put_file(None, ...)`` streams
     straight into the wrapped store. ``ttl_secs`` passes through when the wrapped store takes it.
     """
 
