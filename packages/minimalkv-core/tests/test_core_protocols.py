@@ -25,6 +25,7 @@ from minimalkv import (
 )
 from minimalkv.backend import BytesReader
 from minimalkv.memory import DictStore, HDictStore
+from typing_extensions import Self
 
 
 class Conforming:
@@ -91,6 +92,12 @@ class Conforming:
 
     def close(self) -> None:
         pass
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 def application_code(store: BlobStore) -> bytes:

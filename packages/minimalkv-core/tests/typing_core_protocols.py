@@ -38,7 +38,7 @@ from minimalkv.backend import BytesReader
 from minimalkv.contrib import ExtendedKeyspaceMixin
 from minimalkv.memory import DictStore
 from minimalkv.mixin import TimeToLiveMixin as OriginalPathTimeToLiveMixin
-from typing_extensions import assert_type
+from typing_extensions import Self, assert_type
 
 
 class StructuralStore:
@@ -91,6 +91,12 @@ class StructuralStore:
 
     def close(self) -> None:
         return None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 class TtlDictStore(TimeToLiveMixin, DictStore):

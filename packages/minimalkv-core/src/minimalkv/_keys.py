@@ -59,6 +59,8 @@ def check_key(key: object, extended: bool = False) -> None:
 
     The message says which rule the key breaks.
     """
+    if key.__class__ is str and key in (_valid_extended if extended else _valid_basic):
+        return  # the common case, answered without a further call
     if is_valid_key(key, extended):
         return
     raise InvalidKeyError(_explain(key, extended), key=key if isinstance(key, str) else None)

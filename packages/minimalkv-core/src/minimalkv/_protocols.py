@@ -8,7 +8,10 @@ at run time.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from types import TracebackType
 from typing import IO, Protocol, runtime_checkable
+
+from typing_extensions import Self
 
 from ._metadata import KeyMetadata
 from ._streams import FileSource, FileTarget
@@ -83,6 +86,20 @@ class BlobStore(Protocol):
 
     def close(self) -> None:
         """Release the store's resources."""
+        ...
+
+    def __enter__(self) -> Self:
+        """Return the store itself, for ``with store:``."""
+        ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+        /,
+    ) -> None:
+        """Close the store (see :meth:`close`)."""
         ...
 
 
