@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 from collections.abc import Callable
 from functools import partial
 from typing import IO, Final
@@ -28,11 +27,15 @@ def create_exclusive(
 
     The descriptor is open for writing. The file is created exclusively (``O_EXCL``), so two
     writers never share one; a name that is taken is replaced by a fresh ``new_name()``, up to
-    ``attempts`` times. A missing directory raises :class:`FileNotFoundError` (the caller
-    decides whether to create it); other :class:`OSError` propagate unchanged.
+    ``attempts`` times, after which :class:`FileExistsError` is raised (a backend that maps
+    ``EEXIST`` to a key conflict must tell the two apart). A missing directory raises
+    :class:`FileNotFoundError` (the caller decides whether to create it); other
+    :class:`OSError` propagate unchanged.
     """
+    # Joined by hand: this runs on every atomic write, and new_name() is a bare file name.
+    base = directory if directory.endswith(os.sep) else directory + os.sep
     for _ in range(attempts):
-        path = os.path.join(directory, new_name())
+        path = base + new_name()
         try:
             return path, os.open(path, _WRITE_FLAGS, _NEW_FILE_MODE)
         except FileExistsError:
@@ -44,7 +47,7 @@ def create_exclusive(
 
 
 def _hidden_name(target: str) -> str:
-    return f".{target[:40]}.{secrets.token_hex(6)}.tmp"
+    return f".{target[:40]}.{os.urandom(6).hex()}.tmp"
 
 
 def write_atomically(

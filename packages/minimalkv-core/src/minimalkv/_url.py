@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, unquote
 
 from ._errors import ConfigurationError
 from ._options import parse_bool
@@ -99,6 +98,9 @@ def redact_url(url: str) -> str:
 
 def parse_store_url(url: str) -> StoreUrl:
     """Split a store URL into a :class:`StoreUrl`; a malformed URL raises ConfigurationError."""
+    # Imported here: only the factory parses URLs, and stores imported directly never do.
+    from urllib.parse import parse_qsl, unquote
+
     if not isinstance(url, str):
         raise ConfigurationError(f"a store URL must be a str, got {type(url).__name__}")
     redacted = redact_url(url)
