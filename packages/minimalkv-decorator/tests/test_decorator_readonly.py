@@ -7,7 +7,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from minimalkv import KeyMetadata, KeyNotFoundError, MinimalKVError, ReadOnlyError, UrlMixin
+from minimalkv import (
+    NOT_SET,
+    KeyMetadata,
+    KeyNotFoundError,
+    MinimalKVError,
+    ReadOnlyError,
+    StoreCapabilities,
+    SupportsCopy,
+    SupportsTtl,
+    TimeToLiveMixin,
+    UrlMixin,
+    capabilities_of,
+)
 from minimalkv.decorator import ReadOnlyDecorator
 from minimalkv.memory import DictStore, HDictStore
 
@@ -130,3 +142,26 @@ def test_ttl_writes_are_refused_too() -> None:
     store = ReadOnlyDecorator(DictStore())
     with pytest.raises(ReadOnlyError):
         store.put("k", b"", 10)  # type: ignore[call-arg]
+
+
+def test_over_a_ttl_store_the_ttl_methods_exist_and_writes_are_refused() -> None:
+    class TtlStore(TimeToLiveMixin, DictStore):
+        def _put(self, key: str, data: bytes, ttl_secs: float | None = None) -> str:
+            self.d[key] = data
+            return key
+
+    inner = TtlStore({"k": b"v"})
+    store = ReadOnlyDecorator(inner)
+    assert capabilities_of(store) == StoreCapabilities(copy=True, ttl=True)
+    assert isinstance(store, SupportsTtl)
+    assert isinstance(store, SupportsCopy)
+    assert store.ttl_support is True
+    assert store.default_ttl_secs == inner.default_ttl_secs
+    with pytest.raises(ReadOnlyError):
+        store.put("k", b"w", ttl_secs=10)
+    with pytest.raises(ReadOnlyError):
+        store.default_ttl_secs = 10
+    with pytest.raises(ReadOnlyError):
+        store.copy("k", "j")
+    assert inner.d == {"k": b"v"}
+    assert inner.default_ttl_secs == NOT_SET
