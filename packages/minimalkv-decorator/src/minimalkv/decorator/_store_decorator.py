@@ -61,7 +61,7 @@ _CAPABILITY_OF: Final = {
 
 # Never forwarded to the wrapped store: the decorator's own state (pickle and copy probe it
 # before it is set).
-_OWN_ATTRIBUTES: Final = frozenset({"_dstore", "_capabilities", "_wrapped_capabilities"})
+_OWN_ATTRIBUTES: Final = frozenset({"_dstore", "_capabilities", "_check_inner_key"})
 
 
 class StoreDecorator(KeyValueStore, Generic[WrappedStore]):
@@ -93,12 +93,16 @@ class StoreDecorator(KeyValueStore, Generic[WrappedStore]):
     :meth:`_put_file_inner`.
     """
 
+    _check_inner_key: Callable[[str], None]
+    """Check a key of the wrapped store against its key space: ``key_rules(store)``, decided
+    when the decorator is built, as the capabilities are."""
+
     def __init__(self, store: WrappedStore) -> None:
         # ``_dstore`` is the attribute name minimalkv 1.x used; code reaching into it keeps
         # working.
         self._dstore = store
-        self._wrapped_capabilities = capabilities_of(store)
-        self._capabilities = self._capabilities_over(self._wrapped_capabilities)
+        self._check_inner_key = key_rules(store)
+        self._capabilities = self._capabilities_over(capabilities_of(store))
         self.__class__ = _specialise(type(self), self._capabilities)
 
     def __repr__(self) -> str:
@@ -176,14 +180,6 @@ class StoreDecorator(KeyValueStore, Generic[WrappedStore]):
     def _outer_key(self, inner_key: str) -> str | None:
         """Map a key listed by the wrapped store back, or return None to hide it."""
         return inner_key
-
-    def _check_inner_key(self, inner_key: str) -> None:
-        """Check a key of the wrapped store against its key space (see :func:`key_rules`)."""
-        wrapped = self._dstore
-        if isinstance(wrapped, StoreDecorator):
-            wrapped._check_valid_key(inner_key)
-        else:
-            check_key(inner_key, self._wrapped_capabilities.extended_keys)
 
     def _check_valid_key(self, key: str) -> None:
         """Raise ``InvalidKeyError`` unless ``key`` is valid here: mapped, then the inner rules.

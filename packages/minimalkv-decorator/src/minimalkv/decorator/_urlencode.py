@@ -15,6 +15,8 @@ from ._store_decorator import StoreDecorator, WrappedStore
 __all__ = ["URLEncodeKeysDecorator", "decode_key", "encode_key"]
 
 _CONTROL: Final = re.compile("[\x00-\x1f\x7f]")
+# The characters quote_plus(..., safe="") never changes (urllib.parse's always-safe set).
+_UNCHANGED: Final = re.compile("[A-Za-z0-9_.~-]+").fullmatch
 
 
 def encode_key(key: str) -> str:
@@ -32,6 +34,8 @@ def encode_key(key: str) -> str:
     if key in ("", ".", ".."):
         what = "keys must not be empty" if not key else "'.' and '..' are reserved"
         raise InvalidKeyError(f"invalid key {key!r}: {what}", key=key)
+    if _UNCHANGED(key) is not None:
+        return key  # what quote_plus returns for a key of these characters only
     if _CONTROL.search(key) is not None:
         raise InvalidKeyError(
             f"invalid key {key!r}: control characters (U+0000-U+001F, U+007F) are not allowed",
