@@ -11,8 +11,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from types import TracebackType
 from typing import IO, Protocol, runtime_checkable
 
-from typing_extensions import Self
-
 from ._metadata import KeyMetadata
 from ._streams import FileSource, FileTarget
 from ._ttl import TtlArgument
@@ -88,7 +86,9 @@ class BlobStore(Protocol):
         """Release the store's resources."""
         ...
 
-    def __enter__(self) -> Self:
+    # Typed as BlobStore, not Self: a Self-typed member stops type checkers from inferring
+    # generic wrappers built inside a call (``f(PrefixDecorator("p", DictStore()))``).
+    def __enter__(self) -> BlobStore:
         """Return the store itself, for ``with store:``."""
         ...
 

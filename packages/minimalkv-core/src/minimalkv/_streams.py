@@ -120,7 +120,7 @@ def _str_path(file: object) -> str | None:
     return None
 
 
-def file_source(key: str, file: object, operation: str = "put_file") -> str | ReadableBinary:
+def file_source(key: str | None, file: object, operation: str = "put_file") -> str | ReadableBinary:
     """Check what a caller passed as the source of ``operation`` and return it.
 
     A path (``str`` or ``os.PathLike``) comes back as a ``str``; a readable binary file comes
@@ -143,7 +143,7 @@ def file_source(key: str, file: object, operation: str = "put_file") -> str | Re
     )
 
 
-def file_target(key: str, file: object, operation: str = "get_file") -> str | WritableBinary:
+def file_target(key: str | None, file: object, operation: str = "get_file") -> str | WritableBinary:
     """Check what a caller passed as the target of ``operation`` and return it.
 
     A path comes back as a ``str``, a writable binary file as it is; anything else raises

@@ -92,6 +92,17 @@ class ContractBase:
         """
         return is_valid_key(key, capabilities_of(store).extended_keys)
 
+    def must_refuse_key(self, method: str, key: object) -> bool:
+        """Return whether ``method`` must refuse ``key``, a key :meth:`key_is_valid` rejects.
+
+        ``method`` names a call of the invalid-key test (``get``, ``put``, ``put_file-path``,
+        ...). The default is True for every call. A store whose API gives a key a designed
+        meaning in some calls (the id-generating decorators take ``None`` as "make a key" in
+        ``put``, ``put_file`` and ``put_many``) returns False there, and is tested with every
+        other invalid key.
+        """
+        return True
+
     @pytest.fixture
     def store_factory(self) -> StoreFactory:
         """Return a callable that makes a fresh, empty store. Every suite subclass overrides it."""

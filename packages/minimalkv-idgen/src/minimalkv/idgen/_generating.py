@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, cast, overload
+from typing import Any, overload
 
 from minimalkv import FileSource, InvalidArgumentError, InvalidValueError, SupportsTtl, TtlArgument
 from minimalkv.backend import ReadableBinary, file_source, normalize_ttl
@@ -88,7 +88,7 @@ class IdGeneratingDecorator(StoreDecorator[WrappedStore]):
             self._check_ttl(ttl_secs, "put_file")
             self._guard_write("put_file")
             # No key yet: the message names the call as the caller made it, put_file(None, ...).
-            source = file_source(cast(str, None), file)
+            source = file_source(None, file)
             return self._put_file_generated(source, ttl_secs)
         self._guard_write("put_file", key)
         self._put_file_inner(self._inner_key(key), file, ttl_secs, key)
