@@ -150,7 +150,7 @@ class KeyValueStore:
         """
         pairs = list(items.items()) if isinstance(items, Mapping) else list(items)
         for pair in pairs:
-            if not _is_pair(pair):
+            if not (isinstance(pair, tuple) and len(pair) == 2):
                 raise InvalidArgumentError(
                     f"put_many expects a mapping or (key, value) pairs, got {pair!r:.60}"
                 )
@@ -283,10 +283,6 @@ class KeyValueStore:
 
 def _is_nonempty_str(value: object) -> bool:
     return isinstance(value, str) and bool(value)
-
-
-def _is_pair(value: object) -> bool:
-    return isinstance(value, tuple) and len(value) == 2
 
 
 def __getattr__(name: str) -> object:

@@ -84,7 +84,11 @@ class TimeToLiveMixin(KeyValueStore):
         return self._put(key, data, normalize_ttl(ttl_secs, self.default_ttl_secs))
 
     def put_file(self, key: str, file: FileSource, ttl_secs: TtlArgument = None) -> str:
-        """Store the content of ``file`` under ``key`` with an optional time-to-live."""
+        """Store the content of ``file`` under ``key`` with an optional time-to-live.
+
+        A path is opened here and passed to :meth:`_put_file` with the TTL: a TTL store's
+        ``_put_filename`` (which takes no TTL) is never called.
+        """
         self._check_valid_key(key)
         ttl = normalize_ttl(ttl_secs, self.default_ttl_secs)
         source = file_source(key, file)
