@@ -150,7 +150,8 @@ class KeyValueStore:
         """
         pairs = list(items.items()) if isinstance(items, Mapping) else list(items)
         for pair in pairs:
-            if not (isinstance(pair, tuple) and len(pair) == 2):
+            unchecked: object = pair  # callers without a type checker pass anything
+            if not (isinstance(unchecked, tuple) and len(unchecked) == 2):
                 raise InvalidArgumentError(
                     f"put_many expects a mapping or (key, value) pairs, got {pair!r:.60}"
                 )
