@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from types import TracebackType
 from typing import IO, Any, overload
 
 from minimalkv import (
@@ -89,7 +89,7 @@ class CacheDecorator(StoreDecorator[WrappedStore]):
 
     def _init_runtime_state(self) -> None:
         self._lock = threading.Lock()
-        self._writes = 0
+        self._writes = _WriteCount()
         self._suspect: set[str] = set()
 
     def __repr__(self) -> str:
@@ -122,7 +122,7 @@ class CacheDecorator(StoreDecorator[WrappedStore]):
             except _CACHE_FAILURES as exc:
                 self._cache_failed("get", key, exc)
                 return self._dstore.get(key)
-            start = self._writes
+            start = self._writes.value
             value = self._dstore.get(key)
             if self._fits(len(value)):
                 self._fill(key, start, lambda: self._cache.put(key, value))
@@ -220,7 +220,7 @@ class CacheDecorator(StoreDecorator[WrappedStore]):
                 usable = []
         missing = [key for key in wanted if key not in found]
         if missing:
-            start = self._writes
+            start = self._writes.value
             loaded = self._dstore.get_many(missing)
             fill = {
                 key: value
@@ -318,29 +318,32 @@ class CacheDecorator(StoreDecorator[WrappedStore]):
         return dest
 
     # ----------------------------------------------------------------- cache bookkeeping
-    @contextlib.contextmanager
-    def _invalidating(self, operation: str, *keys: str) -> Iterator[None]:
-        """Drop ``keys`` from the cache, run the write, count it, drop them again."""
-        unique = list(dict.fromkeys(keys))
-        failed = self._drop(unique)
+    def _invalidating(self, operation: str, *keys: str) -> _Invalidation:
+        """Return the ``with`` block around a write to the backing store.
+
+        It drops ``keys`` from the cache, runs the write, counts it and drops them again.
+        """
+        return _Invalidation(self, operation, list(dict.fromkeys(keys)) if len(keys) > 1 else keys)
+
+    def _drop_before_write(self, operation: str, keys: Sequence[str]) -> None:
+        failed = self._drop(keys)
         if failed is not None:
-            shown = ", ".join(repr(key) for key in unique[:3])
+            shown = ", ".join(repr(key) for key in keys[:3])
             raise CacheInvalidationError(
                 f"{operation}({shown}) refused: the cache {type(self._cache).__name__} could "
                 f"not drop its entry ({type(failed).__name__}: {failed}); nothing was written",
-                key=unique[0] if unique else None,
+                key=keys[0] if keys else None,
             ) from failed
-        try:
-            yield
-        finally:
-            # Counted even when the write failed: it may have changed the store partly.
-            with self._lock:
-                self._writes += 1
-            if self._drop(unique) is not None:
-                _log.warning("cache entries of %r could not be dropped after %s", unique, operation)
-                self._suspect.update(unique)
 
-    def _drop(self, keys: list[str]) -> BaseException | None:
+    def _drop_after_write(self, operation: str, keys: Sequence[str]) -> None:
+        # Counted even when the write failed: it may have changed the store partly.
+        with self._lock:
+            self._writes.value += 1
+        if self._drop(keys) is not None:
+            _log.warning("cache entries of %r could not be dropped after %s", list(keys), operation)
+            self._suspect.update(keys)
+
+    def _drop(self, keys: Sequence[str]) -> BaseException | None:
         """Delete ``keys`` from the cache; return the failure, or None when they are gone."""
         try:
             if len(keys) == 1:
@@ -382,7 +385,7 @@ class CacheDecorator(StoreDecorator[WrappedStore]):
             self._cache_failed("fill", key, exc)
             self._undo_fill([key])
             return False
-        if self._writes != start:
+        if self._writes.value != start:
             self._undo_fill([key])
             return False
         return True
@@ -393,7 +396,7 @@ class CacheDecorator(StoreDecorator[WrappedStore]):
         A missing key raises KeyError (from the backing store). Return whether the cache now
         holds the value.
         """
-        start = self._writes
+        start = self._writes.value
         with self._dstore.open(key) as opened:
             limit = self.max_value_size
             source = opened if limit is None else _LimitedReader(opened, limit)
@@ -409,7 +412,7 @@ class CacheDecorator(StoreDecorator[WrappedStore]):
             self._cache_failed("fill", None, exc)
             self._undo_fill(list(values))
             return
-        if self._writes != start:
+        if self._writes.value != start:
             self._undo_fill(list(values))
 
     def _undo_fill(self, keys: list[str]) -> None:
@@ -466,3 +469,37 @@ def _rewinder(file: WritableBinary) -> Callable[[], None] | None:
         target.truncate()
 
     return rewind
+
+
+class _WriteCount:
+    """The number of writes a decorator has made; a fill that saw it change backs out."""
+
+    __slots__ = ("value",)
+
+    def __init__(self) -> None:
+        self.value = 0
+
+
+class _Invalidation:
+    """The ``with`` block around one write of a :class:`CacheDecorator`.
+
+    Its keys are dropped from the cache before and after the write.
+    """
+
+    __slots__ = ("_keys", "_operation", "_owner")
+
+    def __init__(self, owner: CacheDecorator[Any], operation: str, keys: Sequence[str]) -> None:
+        self._owner = owner
+        self._operation = operation
+        self._keys = keys
+
+    def __enter__(self) -> None:
+        self._owner._drop_before_write(self._operation, self._keys)
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._owner._drop_after_write(self._operation, self._keys)

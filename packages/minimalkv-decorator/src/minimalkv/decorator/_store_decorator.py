@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from functools import partial
 from typing import IO, TYPE_CHECKING, Any, ClassVar, Final, Generic, TypeVar, cast, overload
 
 from minimalkv import (
@@ -45,7 +44,13 @@ def key_rules(store: BlobStore) -> Callable[[str], None]:
     """
     if isinstance(store, StoreDecorator):
         return store._check_valid_key
-    return partial(check_key, extended=capabilities_of(store).extended_keys)
+    return _check_extended_key if capabilities_of(store).extended_keys else check_key
+
+
+def _check_extended_key(key: str) -> None:
+    # A plain function: this runs on every call of a decorator, and a partial with a keyword
+    # argument costs several times the check itself.
+    check_key(key, True)
 
 
 # The attributes each optional capability consists of. A decorator has them exactly when its

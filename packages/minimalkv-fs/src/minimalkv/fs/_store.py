@@ -97,6 +97,7 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
         # Derived from extended_keys, so that any subclass mixing in ExtendedKeyspaceMixin
         # gets nested directories.
         self._nested = bool(self.extended_keys)
+        self._path_check = self._nested or not _SLASH_ONLY
         # Whether a written file needs anything (chmod, fsync) before it is renamed over its key.
         self._finish_file = perm is not None or self._fsync
 
@@ -131,7 +132,9 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
     def _check_valid_key(self, key: str) -> None:
         """Check ``key`` with the core rules, then check that its path stays under the root."""
         check_key(key, self.extended_keys)
-        if not _stays_under_root(key):
+        # A basic key is one name without a separator (on POSIX): only a key that can hold a
+        # separator needs its path checked.
+        if self._path_check and not _stays_under_root(key):
             # Unreachable while the core rules hold; kept as a second line of defence.
             raise InvalidKeyError(
                 f"invalid key {key!r}: its path would leave the store's directory {self.root!r}",
