@@ -131,7 +131,7 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
     # ----------------------------------------------------------------- key and path checks
     def _check_valid_key(self, key: str) -> None:
         """Check ``key`` with the core rules, then check that its path stays under the root."""
-        check_key(key, self.extended_keys)
+        check_key(key, self._nested)
         # A basic key is one name without a separator (on POSIX): only a key that can hold a
         # separator needs its path checked.
         if self._path_check and not _stays_under_root(key):
