@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import pickle
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -24,6 +24,7 @@ from minimalkv import (
     capabilities_of,
 )
 from minimalkv.cache import CacheDecorator, CacheInvalidationError
+from minimalkv.contract import PlainStore
 from minimalkv.decorator import UnsupportedCapabilityError
 from minimalkv.fs import FilesystemStore
 from minimalkv.memory import DictStore, HDictStore
@@ -359,14 +360,7 @@ def test_copy_and_move_invalidate(
 
 
 def test_copy_needs_a_copying_backing_store() -> None:
-    class PlainStore(DictStore):
-        @property
-        def capabilities(self) -> Any:
-            from minimalkv import StoreCapabilities
-
-            return StoreCapabilities()
-
-    store = CacheDecorator(DictStore(), PlainStore())
+    store: Any = CacheDecorator(DictStore(), PlainStore())
     with pytest.raises(UnsupportedCapabilityError):
         store.copy("a", "b")
 
@@ -377,36 +371,13 @@ class _TtlStore(TimeToLiveMixin, DictStore):
         return key
 
 
-class _Uncopied(KeyValueStore):
-    """A store without copy and move."""
-
-    def __init__(self) -> None:
-        self.values: dict[str, bytes] = {}
-
-    def _get(self, key: str) -> bytes:
-        try:
-            return self.values[key]
-        except KeyError:
-            raise KeyNotFoundError.for_key(key) from None
-
-    def _put(self, key: str, data: bytes) -> str:
-        self.values[key] = data
-        return key
-
-    def _delete(self, key: str) -> None:
-        self.values.pop(key, None)
-
-    def iter_keys(self, prefix: str = "") -> Iterator[str]:
-        return iter([key for key in list(self.values) if key.startswith(prefix)])
-
-
 @pytest.mark.parametrize("kind", ["dict", "ttl", "fs", "uncopied"])
 def test_protocols_and_capabilities_agree(kind: str, tmp_path: Path) -> None:
     makers: dict[str, Callable[[], KeyValueStore]] = {
         "dict": DictStore,
         "ttl": _TtlStore,
         "fs": lambda: FilesystemStore(tmp_path),
-        "uncopied": _Uncopied,
+        "uncopied": PlainStore,
     }
     backing = makers[kind]()
     store = CacheDecorator(DictStore(), backing)

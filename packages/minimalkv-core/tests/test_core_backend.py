@@ -8,7 +8,6 @@ import itertools
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,6 @@ from minimalkv import (
     CopyMixin,
     InvalidKeyError,
     InvalidValueError,
-    KeyNotFoundError,
     KeyValueStore,
     StoreCapabilities,
     SupportsCopy,
@@ -42,6 +40,7 @@ from minimalkv.backend import (
     read_chunk,
     write_atomically,
 )
+from minimalkv.contract import PlainStore
 
 # ----------------------------------------------------------------- the two surfaces
 
@@ -232,28 +231,7 @@ def test_write_atomically_names_its_temporary_file_and_cleans_up(tmp_path: Path)
 # ----------------------------------------------------------------- key rules and capabilities
 
 
-class _Minimal(KeyValueStore):
-    def __init__(self) -> None:
-        self.d: dict[str, bytes] = {}
-
-    def _delete(self, key: str) -> None:
-        self.d.pop(key, None)
-
-    def iter_keys(self, prefix: str = "") -> Iterator[str]:
-        return iter([key for key in self.d if key.startswith(prefix)])
-
-    def _get(self, key: str) -> bytes:
-        try:
-            return self.d[key]
-        except KeyError:
-            raise KeyNotFoundError.for_key(key) from None
-
-    def _put(self, key: str, data: bytes) -> str:
-        self.d[key] = data
-        return key
-
-
-class _NoDashes(_Minimal):
+class _NoDashes(PlainStore):
     def _check_valid_key(self, key: str) -> None:
         super()._check_valid_key(key)
         if "-" in key:
@@ -262,7 +240,7 @@ class _NoDashes(_Minimal):
 
 def test_a_stricter_store_is_never_answered_by_the_generic_key_cache() -> None:
     check_key("a-b")
-    plain = _Minimal()
+    plain = PlainStore()
     plain.put("a-b", b"x")
     assert plain.get("a-b") == b"x"
     strict = _NoDashes()
@@ -278,25 +256,25 @@ def test_a_stricter_store_is_never_answered_by_the_generic_key_cache() -> None:
             call()
 
 
-class _Copy(CopyMixin, _Minimal):
+class _Copy(CopyMixin, PlainStore):
     pass
 
 
-class _Url(UrlMixin, _Minimal):
+class _Url(UrlMixin, PlainStore):
     def _url_for(self, key: str) -> str:
         return f"mem://{key}"
 
 
-class _Ttl(TimeToLiveMixin, _Minimal):
+class _Ttl(TimeToLiveMixin, PlainStore):
     def _put(self, key: str, data: bytes, ttl_secs: float | None = None) -> str:
-        self.d[key] = data
+        self.values[key] = data
         return key
 
 
 @pytest.mark.parametrize(
     ("cls", "expected"),
     [
-        (_Minimal, StoreCapabilities()),
+        (PlainStore, StoreCapabilities()),
         (_Copy, StoreCapabilities(copy=True)),
         (_Url, StoreCapabilities(url=True)),
         (_Ttl, StoreCapabilities(ttl=True)),

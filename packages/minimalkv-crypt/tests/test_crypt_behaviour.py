@@ -25,6 +25,7 @@ from minimalkv import (
     TimeToLiveMixin,
     capabilities_of,
 )
+from minimalkv.contract import PlainStore
 from minimalkv.crypt import HashFunction, HMACDecorator, VerificationException
 from minimalkv.decorator import (
     PrefixDecorator,
@@ -285,34 +286,11 @@ def test_no_urls_even_over_a_url_store(tmp_path: Path) -> None:
     assert not hasattr(store, "url_for")
 
 
-class NoCopyStore(KeyValueStore):
-    """A store without the copy capability."""
-
-    def __init__(self) -> None:
-        self.values: dict[str, bytes] = {}
-
-    def _get(self, key: str) -> bytes:
-        try:
-            return self.values[key]
-        except KeyError:
-            raise KeyNotFoundError.for_key(key) from None
-
-    def _put(self, key: str, data: bytes) -> str:
-        self.values[key] = data
-        return key
-
-    def _delete(self, key: str) -> None:
-        self.values.pop(key, None)
-
-    def iter_keys(self, prefix: str = "") -> Iterator[str]:
-        return iter([key for key in list(self.values) if key.startswith(prefix)])
-
-
 @pytest.mark.parametrize("kind", ["dict", "nocopy", "ttl", "web"])
 def test_protocols_and_capabilities_agree(kind: str, tmp_path: Path) -> None:
     makers: dict[str, Callable[[], KeyValueStore]] = {
         "dict": DictStore,
-        "nocopy": NoCopyStore,
+        "nocopy": PlainStore,
         "ttl": TtlDictStore,
         "web": lambda: WebFilesystemStore(tmp_path, "https://files.example/"),
     }

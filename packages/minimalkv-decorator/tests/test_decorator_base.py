@@ -26,6 +26,7 @@ from minimalkv import (
     UrlMixin,
     capabilities_of,
 )
+from minimalkv.contract import PlainStore
 from minimalkv.decorator import (
     PrefixDecorator,
     ReadOnlyDecorator,
@@ -97,29 +98,6 @@ class UrlDictStore(UrlMixin, DictStore):
 
     def _url_for(self, key: str) -> str:
         return "memory://" + key
-
-
-class PlainStore(KeyValueStore):
-    """A store with no optional capability at all (no copy, no URLs, no TTL)."""
-
-    def __init__(self) -> None:
-        self.values: dict[str, bytes] = {}
-
-    def _get(self, key: str) -> bytes:
-        try:
-            return self.values[key]
-        except KeyError:
-            raise KeyNotFoundError.for_key(key) from None
-
-    def _put(self, key: str, data: bytes) -> str:
-        self.values[key] = data
-        return key
-
-    def _delete(self, key: str) -> None:
-        self.values.pop(key, None)
-
-    def iter_keys(self, prefix: str = "") -> Iterator[str]:
-        return iter([key for key in list(self.values) if key.startswith(prefix)])
 
 
 class Custom(DictStore):

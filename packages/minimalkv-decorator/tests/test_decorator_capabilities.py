@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from minimalkv import (
     BlobStore,
-    KeyNotFoundError,
-    KeyValueStore,
     StoreCapabilities,
     SupportsCopy,
     SupportsTtl,
@@ -18,6 +16,7 @@ from minimalkv import (
     TimeToLiveMixin,
     capabilities_of,
 )
+from minimalkv.contract import PlainStore
 from minimalkv.decorator import (
     PrefixDecorator,
     ReadOnlyDecorator,
@@ -41,29 +40,6 @@ class TtlStore(TimeToLiveMixin, DictStore):
     def _put(self, key: str, data: bytes, ttl_secs: float | None = None) -> str:
         self.d[key] = data
         return key
-
-
-class PlainStore(KeyValueStore):
-    """No optional capability at all."""
-
-    def __init__(self) -> None:
-        self.values: dict[str, bytes] = {}
-
-    def _get(self, key: str) -> bytes:
-        try:
-            return self.values[key]
-        except KeyError:
-            raise KeyNotFoundError.for_key(key) from None
-
-    def _put(self, key: str, data: bytes) -> str:
-        self.values[key] = data
-        return key
-
-    def _delete(self, key: str) -> None:
-        self.values.pop(key, None)
-
-    def iter_keys(self, prefix: str = "") -> Iterator[str]:
-        return iter([key for key in list(self.values) if key.startswith(prefix)])
 
 
 def _stores(tmp_path: Path) -> dict[str, Callable[[], BlobStore]]:

@@ -11,6 +11,7 @@ from ._key_table import INVALID_KEYS, NON_STR_KEYS, WEIRD_KEYS, KeyCase
 from ._large_values import LargeValueContract, MemoryBoundContract
 from ._marks import CAPABILITY_MARK, requires_capability
 from ._mypy_check import assert_mypy_diagnostics
+from ._plain_store import PlainStore
 from ._profiles import CI_PROFILE, DEV_PROFILE
 from ._rss import PeakRss, measure_peak_rss
 from ._semantics import SemanticsContract
@@ -38,6 +39,7 @@ __all__ = [
     "LargeValueContract",
     "MemoryBoundContract",
     "PeakRss",
+    "PlainStore",
     "SemanticsContract",
     "StateMachineContract",
     "StoreFactory",
