@@ -96,32 +96,12 @@ __all__ = [
     "url2dict",
 ]
 
-# Names that belong to the backend API: an old import gets told where they live.
-_BACKEND_NAMES = frozenset(
-    {
-        "CHUNK_SIZE",
-        "DECORATOR_GROUP",
-        "STORE_GROUP",
-        "BytesReader",
-        "DecoratorFactory",
-        "ReadableBinary",
-        "StoreCreator",
-        "StoreType",
-        "StoreUrl",
-        "WritableBinary",
-        "check_prefix",
-        "copy_stream",
-        "normalize_ttl",
-        "parse_store_url",
-        "read_all",
-        "seek_target",
-        "write_atomically",
-    }
-)
-
 
 def __getattr__(name: str) -> object:
-    if name in _BACKEND_NAMES:
+    # A name of the backend API looked up here gets told where it lives.
+    from . import backend
+
+    if name in backend.__all__:
         raise AttributeError(
             f"minimalkv.{name} is part of the backend API: import it from minimalkv.backend",
             name=name,
