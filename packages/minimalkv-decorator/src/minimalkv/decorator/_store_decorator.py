@@ -43,7 +43,7 @@ def key_rules(store: BlobStore) -> Callable[[str], None]:
     in each of its public methods, so a key passing here may still be refused there.
     """
     if isinstance(store, StoreDecorator):
-        return store._check_valid_key
+        return store.validate_key
     return _check_extended_key if capabilities_of(store).extended_keys else check_key
 
 
@@ -194,6 +194,15 @@ class StoreDecorator(KeyValueStore, Generic[WrappedStore]):
         applies its own further rules when it is called.
         """
         self._check_inner_key(self._inner_key(key))
+
+    def validate_key(self, key: str) -> None:
+        """Raise :class:`minimalkv.InvalidKeyError` unless ``key`` is a key of this decorator.
+
+        The decorator's own rules (its key mapping), then those of the key space beneath it;
+        a decorator stacked on this one checks its keys with this method (see
+        :func:`key_rules`). It calls :meth:`_check_valid_key`, so a subclass's rules apply.
+        """
+        self._check_valid_key(key)
 
     def _guard_write(self, operation: str, *keys: str) -> None:
         """Check a mutating call before it reaches the wrapped store; raise to refuse it."""
