@@ -20,35 +20,16 @@ from minimalkv import (
     FileSource,
     FileTarget,
     KeyMetadata,
-    KeyNotFoundError,
     KeyValueStore,
     capabilities_of,
 )
-from minimalkv.backend import BytesReader
-from minimalkv.contract import ContractSuite, StateMachineContract, StoreFactory, StoreStateMachine
-
-
-class DictBackedStore(KeyValueStore):
-    """The least a KeyValueStore needs: a dict and the four hooks."""
-
-    def __init__(self) -> None:
-        self.d: dict[str, bytes] = {}
-
-    def iter_keys(self, prefix: str = "") -> Iterator[str]:
-        return iter([key for key in list(self.d) if key.startswith(prefix)])
-
-    def _open(self, key: str) -> IO[bytes]:
-        try:
-            return BytesReader(self.d[key])
-        except KeyError:
-            raise KeyNotFoundError.for_key(key) from None
-
-    def _put(self, key: str, data: bytes) -> str:
-        self.d[key] = data
-        return key
-
-    def _delete(self, key: str) -> None:
-        self.d.pop(key, None)
+from minimalkv.contract import (
+    ContractSuite,
+    PlainStore,
+    StateMachineContract,
+    StoreFactory,
+    StoreStateMachine,
+)
 
 
 class ForwardingStore:
@@ -118,7 +99,7 @@ class ForwardingStore:
 
 
 def forwarding_store() -> ForwardingStore:
-    return ForwardingStore(DictBackedStore())
+    return ForwardingStore(PlainStore())
 
 
 RUNS: dict[str, int] = {"rule": 0, "invariant": 0}
