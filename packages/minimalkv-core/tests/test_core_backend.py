@@ -294,3 +294,35 @@ def test_capabilities_agree_with_the_protocols(
 def test_bytes_reader_is_in_the_backend_api() -> None:
     with BytesReader(b"abc") as reader:
         assert reader.read() == b"abc"
+
+
+# ----------------------------------------------------------------- URL fragments and TTLs
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "memory://#WRAP:readonly",
+        "memory://#wrap=readonly",
+        "memory://#readonly",
+        "memory://#wrap:readonly#wrap:urlencode",
+        "memory://#wrap:readonly#",
+        "memory://#wrap:",
+        "memory://?x=1#Wrap:readonly",
+    ],
+)
+def test_a_fragment_not_understood_is_refused_never_dropped(url: str) -> None:
+    with pytest.raises(ConfigurationError, match=r"#wrap:"):
+        minimalkv.url2dict(url)
+
+
+def test_one_wrap_fragment_is_read() -> None:
+    assert minimalkv.url2dict("memory://#wrap:readonly+urlencode")["wrap"] == "readonly+urlencode"
+    assert "wrap" not in minimalkv.url2dict("memory://")
+    assert "wrap" not in minimalkv.url2dict("memory://#")
+
+
+@pytest.mark.parametrize("ttl", [10**400, -(10**400), float("inf")])
+def test_a_ttl_beyond_any_clock_is_an_invalid_argument(ttl: object) -> None:
+    with pytest.raises(minimalkv.InvalidArgumentError, match="positive, finite"):
+        backend.normalize_ttl(ttl)

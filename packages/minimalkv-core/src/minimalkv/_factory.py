@@ -303,15 +303,44 @@ def url2dict(url: str) -> dict[str, Any]:
     parsed = parse_store_url(url)
     store_type, _, _ = _split_type(parsed.scheme)
     params: dict[str, Any] = {"type": parsed.scheme}
-    wrap_specs = [part for part in parsed.fragment.split("#") if part.startswith("wrap:")]
-    if wrap_specs:
-        params["wrap"] = wrap_specs[-1][len("wrap:") :]
+    wrap = _wrap_from_fragment(parsed)
+    if wrap is not None:
+        params["wrap"] = wrap
     query = dict(parsed.query)
     if "create_if_missing" in query:
         params["create_if_missing"] = parsed.flag("create_if_missing")
         del query["create_if_missing"]
     params.update(store_type.params_from_url(dataclasses.replace(parsed, query=query)))
     return params
+
+
+def _wrap_from_fragment(parsed: StoreUrl) -> str | None:
+    """Return the decorators a URL's fragment names (``#wrap:a+b``), or None without one.
+
+    The fragment is the only place a URL names decorators, and ``readonly`` may be among them:
+    anything not understood there (another spelling, a second ``#wrap:``) is refused rather
+    than dropped, so a typo can never leave a store writable.
+    """
+    if not parsed.fragment:
+        return None
+    parts = parsed.fragment.split("#")
+    unknown = [part for part in parts if not part.startswith("wrap:")]
+    if unknown:
+        raise ConfigurationError(
+            f"store URL {parsed.redacted!r}: fragment #{unknown[0]} is not understood; the "
+            "only fragment is #wrap:<decorator>[+<decorator>...], e.g. #wrap:readonly"
+        )
+    if len(parts) > 1:
+        raise ConfigurationError(
+            f"store URL {parsed.redacted!r}: #wrap: is given {len(parts)} times; name every "
+            "decorator in one, e.g. #wrap:urlencode+readonly"
+        )
+    wrap = parts[0][len("wrap:") :]
+    if not wrap.strip():
+        raise ConfigurationError(
+            f"store URL {parsed.redacted!r}: #wrap: names no decorator, e.g. #wrap:readonly"
+        )
+    return wrap
 
 
 def get_store_from_url(url: str) -> KeyValueStore:

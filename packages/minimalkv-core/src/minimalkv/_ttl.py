@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import math
 
-from ._constants import FOREVER, NOT_SET
+from ._constants import FOREVER, NOT_SET, TtlSentinel
 from ._errors import InvalidArgumentError
 
 __all__ = ["TtlArgument", "normalize_ttl"]
 
-TtlArgument = float | int | str | None
-"""What a ``ttl_secs`` parameter accepts: seconds, ``FOREVER``, ``NOT_SET`` or ``None``."""
+TtlArgument = float | int | TtlSentinel | None
+"""What a ``ttl_secs`` parameter accepts: seconds, ``FOREVER``, ``NOT_SET`` or ``None``.
+
+Other text (``"5"``) is a type error; ``bool`` cannot be told from ``int`` by type checkers and
+is refused at run time."""
 
 
 def normalize_ttl(ttl_secs: object, default: object = NOT_SET) -> float | None:
@@ -30,7 +33,11 @@ def normalize_ttl(ttl_secs: object, default: object = NOT_SET) -> float | None:
         raise InvalidArgumentError(
             f"ttl_secs must be a positive number of seconds, FOREVER or NOT_SET, got {ttl_secs!r}"
         )
-    if not math.isfinite(ttl_secs) or ttl_secs <= 0:
+    try:
+        finite = math.isfinite(ttl_secs)
+    except OverflowError:  # an int beyond any float: no store keeps a value that long
+        finite = False
+    if not finite or ttl_secs <= 0:
         raise InvalidArgumentError(
             f"ttl_secs must be a positive, finite number of seconds, got {ttl_secs!r} "
             "(use FOREVER for no expiry)"
