@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import signal
 import socket
+import subprocess
 import threading
+import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +24,12 @@ from minimalkv import (
     get_store_from_url,
     url2dict,
 )
-from minimalkv.redis import HRedisStore, RedisStore
+from minimalkv.redis import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_SOCKET_TIMEOUT,
+    HRedisStore,
+    RedisStore,
+)
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
@@ -98,6 +109,9 @@ def test_get_store_with_parameters(redis_target: Any) -> None:
         ("redis://h/1?bogus=1", "unknown option"),
         ("redis://h/notanumber", "database number"),
         ("redis://h/1?socket_timeout=soon", "socket_timeout"),
+        ("redis://h/1?socket_timeout=0", "socket_timeout must be a number of seconds above 0"),
+        ("redis://h/1?socket_connect_timeout=-1", "socket_connect_timeout"),
+        ("redis://h/1?socket_connect_timeout=inf", "socket_connect_timeout"),
         ("redis://h/1?ssl_cert_reqs=none", "TLS"),
         ("rediss://h/1?ssl_cert_reqs=maybe", "ssl_cert_reqs"),
         ("redis://h/1?default_ttl_secs=0", "ttl_secs"),
@@ -194,3 +208,88 @@ def test_original_import_path() -> None:
     from minimalkv.memory.redisstore import RedisStore as Aliased
 
     assert Aliased is RedisStore
+
+
+def test_factory_stores_have_finite_default_timeouts() -> None:
+    for store in (get_store_from_url("redis://example.invalid/0"), get_store("redis")):
+        kwargs = _kwargs(store)
+        assert kwargs["socket_timeout"] == DEFAULT_SOCKET_TIMEOUT
+        assert kwargs["socket_connect_timeout"] == DEFAULT_CONNECT_TIMEOUT
+        store.close()
+    store = get_store("redis", socket_timeout=1.5, socket_connect_timeout="0.5")
+    assert (_kwargs(store)["socket_timeout"], _kwargs(store)["socket_connect_timeout"]) == (
+        1.5,
+        0.5,
+    )
+    store.close()
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def test_closed_port_raises_quickly_from_a_url_store() -> None:
+    store = get_store_from_url(f"redis://127.0.0.1:{_closed_port()}/0")
+    started = time.monotonic()
+    with pytest.raises(StoreConnectionError, match="cannot talk to Redis"):
+        store.get("k")
+    assert time.monotonic() - started < DEFAULT_CONNECT_TIMEOUT
+    store.close()
+
+
+@pytest.fixture
+def paused_server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    """A private redis-server that the test may SIGSTOP; it is resumed and stopped at the end."""
+    binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+    if not os.access(binary, os.X_OK):
+        pytest.fail("redis-server is needed to test a paused server", pytrace=False)
+    port = _closed_port()
+    process = subprocess.Popen(  # noqa: S603 - a fixed binary with fixed arguments
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        probe = redis.Redis(port=port, socket_timeout=1)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                probe.ping()
+                break
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+        probe.close()
+        yield process, port
+    finally:
+        process.send_signal(signal.SIGCONT)
+        process.terminate()
+        process.wait(10)
+
+
+def test_paused_server_raises_timeout_within_the_socket_timeout(
+    paused_server: tuple[subprocess.Popen[bytes], int],
+) -> None:
+    process, port = paused_server
+    timeout = 0.5
+    connected = get_store_from_url(f"redis://127.0.0.1:{port}/0?socket_timeout={timeout}")
+    connected.put("k", b"before")  # this store holds an open connection when the server stops
+    process.send_signal(signal.SIGSTOP)
+    fresh = get_store("redis", port=port, socket_timeout=timeout, socket_connect_timeout=timeout)
+    for store in (connected, fresh):
+        for name, args in (("get", ("k",)), ("put", ("k", b"after"))):
+            started = time.monotonic()
+            with pytest.raises(StoreTimeoutError, match="did not answer in time"):
+                getattr(store, name)(*args)
+            assert time.monotonic() - started < 2 * timeout + 0.5
+    process.send_signal(signal.SIGCONT)
+    # The server is back: the same store objects work again.
+    assert connected.get("k") in (b"before", b"after")
+    fresh.put("k", b"again")
+    assert connected.get("k") == b"again"
+    connected.close()
+    fresh.close()

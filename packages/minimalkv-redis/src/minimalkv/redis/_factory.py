@@ -3,9 +3,14 @@
 URL form: ``redis://[[user:]password@]host[:port][/db][?options]``; ``rediss://`` connects with
 TLS. A user-info part without ``:`` is the password (the original's grammar); with ``:`` it is
 an ACL user name and password. The host defaults to ``localhost``, the port to 6379, the database
-to 0. Options: ``socket_timeout``, ``socket_connect_timeout`` (seconds), ``default_ttl_secs``,
-``max_value_size`` (bytes), and for TLS ``ssl_cert_reqs`` (``required``, ``optional``,
-``none``) and ``ssl_ca_certs`` (a file).
+to 0. Options: ``socket_timeout``, ``socket_connect_timeout`` (seconds, more than 0; by default
+:data:`DEFAULT_SOCKET_TIMEOUT` and :data:`DEFAULT_CONNECT_TIMEOUT`, so a stopped or paused
+server never makes a call hang), ``default_ttl_secs``, ``max_value_size`` (bytes), and for TLS
+``ssl_cert_reqs`` (``required``, ``optional``, ``none``) and ``ssl_ca_certs`` (a file).
+
+The client retries a failed connection twice with a short backoff (a restarted server or a
+dropped idle connection is survived) and never retries a timeout: a call to a server that does
+not answer raises :class:`~minimalkv.StoreTimeoutError` after ``socket_timeout``.
 
 ``get_store("redis", host=..., port=..., db=..., password=..., username=..., ...)`` takes the
 same settings as keyword parameters (and ``ssl=True`` instead of the ``rediss`` type).
@@ -21,10 +26,18 @@ from minimalkv import ConfigurationError, KeyValueStore
 from minimalkv.backend import StoreType, StoreUrl, check_params, parse_bool, parse_str
 
 import redis
+from redis.backoff import ExponentialWithJitterBackoff
+from redis.retry import Retry
 
 from ._store import HRedisStore, RedisStore
 
-__all__ = ["STORE_TYPE", "STORE_TYPE_TLS"]
+__all__ = ["DEFAULT_CONNECT_TIMEOUT", "DEFAULT_SOCKET_TIMEOUT", "STORE_TYPE", "STORE_TYPE_TLS"]
+
+DEFAULT_CONNECT_TIMEOUT: Final = 5.0
+"""Seconds a factory-made store waits to connect to the server (``socket_connect_timeout``)."""
+DEFAULT_SOCKET_TIMEOUT: Final = 10.0
+"""Seconds a factory-made store waits for each read or write (``socket_timeout``)."""
+_CONNECT_RETRIES: Final = 2
 
 _URL_OPTIONS: Final = (
     "socket_timeout",
@@ -55,6 +68,18 @@ def _number(name: str, value: object, *, integer: bool = False) -> float | int |
     return value
 
 
+def _timeout(name: str, value: object, default: float) -> float:
+    seconds = _number(name, value)
+    if seconds is None:
+        return default
+    if seconds <= 0:
+        raise ConfigurationError(
+            f"{name} must be a number of seconds above 0, got {value!r} "
+            f"(leave it out for the default, {default:g})"
+        )
+    return float(seconds)
+
+
 def _build(params: Mapping[str, Any], extended_keys: bool, tls: bool) -> KeyValueStore:
     type_name = "rediss" if tls else "redis"
     where = f"store type {type_name!r}"
@@ -68,9 +93,17 @@ def _build(params: Mapping[str, Any], extended_keys: bool, tls: bool) -> KeyValu
         "db": db,
         "password": parse_str("password", params.get("password"), where=where),
         "username": parse_str("username", params.get("username"), where=where),
-        "socket_timeout": _number("socket_timeout", params.get("socket_timeout")),
-        "socket_connect_timeout": _number(
-            "socket_connect_timeout", params.get("socket_connect_timeout")
+        "socket_timeout": _timeout(
+            "socket_timeout", params.get("socket_timeout"), DEFAULT_SOCKET_TIMEOUT
+        ),
+        "socket_connect_timeout": _timeout(
+            "socket_connect_timeout", params.get("socket_connect_timeout"), DEFAULT_CONNECT_TIMEOUT
+        ),
+        # Reconnect after a lost connection; a timeout is raised at once, never repeated.
+        "retry": Retry(
+            ExponentialWithJitterBackoff(base=0.05, cap=0.5),
+            _CONNECT_RETRIES,
+            supported_errors=(redis.ConnectionError,),
         ),
     }
     if ssl:
