@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from typing import Final
 
 from ._errors import ConfigurationError
 from ._options import parse_bool
@@ -55,41 +57,41 @@ class StoreUrl:
             )
 
 
-def _split_authority(rest: str) -> tuple[str | None, str]:
-    """Split ``rest`` (after ``://``) into raw user-info and the remainder."""
+# Where a fragment naming decorators starts, in any spelling (so that a misspelt one is still
+# found, and refused, rather than read as part of a secret).
+_FRAGMENT_START: Final = re.compile(r"#\s*wrap\s*[:=]", re.IGNORECASE)
+
+
+def _split_userinfo(rest: str) -> tuple[str | None, str]:
+    """Split ``rest`` (the URL after ``://``) into raw user-info and the remainder.
+
+    The one rule, shared by the parser and :func:`redact_url`: the user-info ends at the last
+    ``@`` before the ``#wrap:`` fragment (or the end). A secret may therefore hold any
+    character unencoded, ``/ ? # @ :`` included; an ``@`` after the user-info (in a query
+    value or a decorator argument) must be written ``%40`` when the URL has user-info. A rest
+    starting with ``/`` (``fs:///abs/path``) has none.
+    """
     if rest.startswith("/"):
         return None, rest
-    end = len(rest)
-    for stop in "?#":
-        position = rest.find(stop)
-        if position >= 0:
-            end = min(end, position)
-    at = rest.rfind("@", 0, end)
+    marker = _FRAGMENT_START.search(rest)
+    at = rest.rfind("@", 0, marker.start() if marker else len(rest))
     if at < 0:
         return None, rest
-    userinfo = rest[:at]
-    if "/" in userinfo and ":" not in userinfo:
-        # "relative/dir@x": a path that contains '@', not credentials.
-        return None, rest
-    return userinfo, rest[at + 1 :]
+    return rest[:at], rest[at + 1 :]
 
 
 def redact_url(url: str) -> str:
     """Return ``url`` with the secret of its user-info replaced by ``***``.
 
     ``s3://key:secret@host/b`` becomes ``s3://key:***@host/b``; user-info without ``:`` (a
-    Redis password, GCS credentials) is replaced whole.
+    Redis password, GCS credentials) is replaced whole. The user-info is found exactly as
+    :func:`minimalkv.backend.parse_store_url` finds it, so no part of a secret survives.
     """
     scheme, sep, rest = url.partition("://")
     if not sep:
         scheme, rest = "", url
-    # Look for '@' in the whole rest, not only before '?' or '#': a secret with an unencoded
-    # '?' or '#' must not leak either. Over-redacting a query value is harmless.
-    at = -1 if rest.startswith("/") else rest.rfind("@")
-    if at < 0:
-        return url
-    userinfo, remainder = rest[:at], rest[at + 1 :]
-    if "/" in userinfo and ":" not in userinfo:
+    userinfo, remainder = _split_userinfo(rest)
+    if userinfo is None:
         return url
     user, colon, _ = userinfo.partition(":")
     masked = f"{user}:***" if colon else "***"
@@ -112,8 +114,8 @@ def parse_store_url(url: str) -> StoreUrl:
         )
     if not (scheme[0].isalpha() and all(c.isalnum() or c in "+-." for c in scheme)):
         raise ConfigurationError(f"store URL {redacted!r}: invalid scheme {scheme!r}")
-    rest, _, fragment = rest.partition("#")
-    raw_userinfo, remainder = _split_authority(rest)
+    raw_userinfo, remainder = _split_userinfo(rest)
+    remainder, _, fragment = remainder.partition("#")
     remainder, _, raw_query = remainder.partition("?")
     hostport, slash, raw_path = remainder.partition("/")
     host, port = _split_port(hostport, redacted)
