@@ -43,12 +43,19 @@ from ._temp import TEMP_MARKER, TEMP_START, next_temp_name
 __all__ = ["FilesystemStore", "HFilesystemStore"]
 
 _READ_FLAGS: Final = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+# How a value's file is opened: O_NONBLOCK so that a FIFO (or a device) under the root cannot
+# block the open; fstat then refuses anything but a regular file. O_NONBLOCK has no effect on
+# the reads of a regular file, so descriptors read only here keep it; a file object handed
+# to the caller has it cleared.
+_VALUE_FLAGS: Final = _READ_FLAGS | getattr(os, "O_NONBLOCK", 0)
 # The first read of a value asks for this much: a value shorter than that is read by one call
 # (a short read of a regular file means end of file); a longer one is read again at its size.
 _FIRST_READ: Final = 16 * 1024
 # How often a write recreates its key's directory when a concurrent delete removes it again
 # (a delete prunes the directories it empties).
 _CREATE_ATTEMPTS: Final = 16
+# Errors of opening a special file (a socket, a device without a driver) for reading.
+_SPECIAL_OPEN_ERRORS: Final = frozenset({errno.ENXIO, errno.ENODEV, errno.EOPNOTSUPP})
 _DOT_NAMES: Final = frozenset({"", ".", ".."})
 # Whether "/" is the only path separator (POSIX): then a key without "/" is a single name.
 _SLASH_ONLY: Final = os.sep == "/" and os.altsep is None
@@ -147,26 +154,50 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
     # ----------------------------------------------------------------- reading
     def _get(self, key: str) -> bytes:
         try:
-            fd = os.open(self._prefix + key, _READ_FLAGS)
+            fd = os.open(self._prefix + key, _VALUE_FLAGS)
         except OSError as exc:
-            raise self._error(exc, key, Operation.READ) from exc
+            return self._get_checked(key, exc)
         try:
-            data = os.read(fd, _FIRST_READ)
-            if len(data) == _FIRST_READ:
-                data = _read_whole(fd)
-        except OSError as exc:  # EISDIR: the key names a directory of other keys
+            # The common case without an fstat (which costs more than the read): a value
+            # shorter than the first read, read by one pread whose length the file's size
+            # (lseek to the end) confirms. pread fails on a FIFO, socket or terminal (ESPIPE);
+            # devices readable at an offset report a size of 0 (/dev/zero, /dev/null,
+            # /dev/kmsg) or the size of a disk. Everything else (an empty or long value, a file
+            # that grew, an error) is decided by the full check, which refuses anything but a
+            # regular file.
+            data = os.pread(fd, _FIRST_READ, 0)
+            if 0 < len(data) < _FIRST_READ and os.lseek(fd, 0, os.SEEK_END) == len(data):
+                return data
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+        return self._get_checked(key, None)
+
+    def _get_checked(self, key: str, error: OSError | None) -> bytes:
+        """Read ``key`` after checking that its path is a regular file."""
+        if error is not None and error.errno not in _SPECIAL_OPEN_ERRORS:
+            raise self._error(error, key, Operation.READ) from error
+        fd, size = self._open_regular(key)
+        try:
+            return _read_whole(fd, size)
+        except OSError as exc:
             raise self._error(exc, key, Operation.READ) from exc
         finally:
             os.close(fd)
-        return data
 
     def _open(self, key: str) -> IO[bytes]:
         # A plain buffered file keeps the open() contract: seek returns the position, a
         # negative position raises OSError (EINVAL), any call after close raises ValueError.
+        fd, _ = self._open_regular(key)
         try:
-            return open(self._prefix + key, "rb")
-        except OSError as exc:
-            raise self._error(exc, key, Operation.READ) from exc
+            os.set_blocking(fd, True)  # the caller's file behaves as open() would make it
+            file = open(fd, "rb")  # noqa: SIM115 -- returned open, the caller closes it
+        except BaseException:
+            os.close(fd)
+            raise
+        file.raw.name = self._prefix + key  # type: ignore[attr-defined]  # FileIO.name is writable
+        return file
 
     def _has_key(self, key: str) -> bool:
         try:
@@ -183,7 +214,7 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
         except OSError as exc:
             raise self._error(exc, key, Operation.READ) from exc
         if not stat.S_ISREG(info.st_mode):
-            raise KeyNotFoundError(f"key {key!r} not found in {self._where()}", key=key)
+            raise self._not_a_value(key, info.st_mode)
         return KeyMetadata(
             key=key,
             size=info.st_size,
@@ -225,10 +256,16 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
             os.close(source)
 
     def _open_regular(self, key: str) -> tuple[int, int]:
-        """Open the value of ``key`` as a descriptor; return it and the value's size."""
+        """Open the value of ``key`` as a descriptor; return it and the value's size.
+
+        Only a regular file is a value: a directory, FIFO, socket or device (or a link to
+        one) raises :class:`KeyNotFoundError` at once, without blocking and without reading.
+        """
         try:
-            fd = os.open(self._prefix + key, _READ_FLAGS)
+            fd = os.open(self._prefix + key, _VALUE_FLAGS)
         except OSError as exc:
+            if exc.errno in _SPECIAL_OPEN_ERRORS:  # a socket, a device without a driver
+                raise self._not_a_value(key, _mode_or_zero(self._prefix + key)) from exc
             raise self._error(exc, key, Operation.READ) from exc
         try:
             info = os.fstat(fd)
@@ -237,8 +274,16 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
             raise self._error(exc, key, Operation.READ) from exc
         if not stat.S_ISREG(info.st_mode):
             os.close(fd)
-            raise KeyNotFoundError(f"key {key!r} not found in {self._where()}", key=key)
+            raise self._not_a_value(key, info.st_mode)
         return fd, info.st_size
+
+    def _not_a_value(self, key: str, mode: int) -> KeyNotFoundError:
+        """Return the error for a key whose path exists but is not a regular file."""
+        return KeyNotFoundError(
+            f"key {key!r} not found in {self._where()}: its path is {_kind(mode)}, and only "
+            "regular files are values",
+            key=key,
+        )
 
     # ----------------------------------------------------------------- writing
     def _put(self, key: str, data: bytes) -> str:
@@ -294,8 +339,8 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
             mode = os.stat(source_path).st_mode
         except OSError as exc:
             raise self._error(exc, source, Operation.READ) from exc
-        if not stat.S_ISREG(mode):  # a directory of keys must never be moved
-            raise KeyNotFoundError(f"key {source!r} not found in {self._where()}", key=source)
+        if not stat.S_ISREG(mode):  # a directory of keys (or a FIFO...) is never moved
+            raise self._not_a_value(source, mode)
         if source == dest:
             return dest
         dest_path = self._prefix + dest
@@ -578,9 +623,8 @@ def _directory_prefix(root_prefix: str, key: str) -> str:
     return root_prefix + key[: key.rfind("/") + 1]
 
 
-def _read_whole(fd: int) -> bytes:
-    """Read a value larger than the first read from its start, sized by ``fstat``."""
-    size = os.fstat(fd).st_size
+def _read_whole(fd: int, size: int) -> bytes:
+    """Read a value of about ``size`` bytes (from ``fstat``) from its start to its end."""
     chunks: list[bytes] = []
     position = 0
     while True:
@@ -591,6 +635,29 @@ def _read_whole(fd: int) -> bytes:
         chunks.append(chunk)
         position += len(chunk)
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def _mode_or_zero(path: str) -> int:
+    """Return the mode of ``path`` (0 if it cannot be read), for messages."""
+    try:
+        return os.stat(path).st_mode
+    except OSError:
+        return 0
+
+
+def _kind(mode: int) -> str:
+    """Name the kind of a file that is not a regular file, for messages."""
+    for test, name in (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISLNK, "a symbolic link"),
+    ):
+        if test(mode):
+            return name
+    return "not a regular file"
 
 
 def _regular_fd(file: object, *, writable: bool) -> int | None:
