@@ -199,8 +199,17 @@ def test_unknown_attributes_come_from_the_wrapped_store() -> None:
 
 def test_the_wrapped_store_is_reachable() -> None:
     inner = DictStore()
-    store = ReadOnlyDecorator(inner)
+    store = StoreDecorator(inner)
     assert store.store is inner
+    assert getattr(store, "_dstore") is inner  # noqa: B009 - the original's attribute name
+
+
+def test_a_read_only_decorator_does_not_hand_out_the_wrapped_store() -> None:
+    # Its public API reaches nothing that writes; the original's private attribute remains.
+    inner = DictStore()
+    store = ReadOnlyDecorator(inner)
+    with pytest.raises(AttributeError, match="does not hand out the wrapped DictStore"):
+        store.store  # noqa: B018 - the access is what is tested
     assert getattr(store, "_dstore") is inner  # noqa: B009 - the original's attribute name
 
 

@@ -32,8 +32,9 @@ from minimalkv.memory import DictStore, HDictStore
 def _layers(store: KeyValueStore) -> list[str]:
     """Name the stack from the outside in."""
     names = [type(store).__name__]
-    while hasattr(type(store), "store"):
-        store = store.store  # type: ignore[attr-defined]
+    # The private attribute: a read-only decorator does not hand out ``.store``.
+    while "_dstore" in vars(store):
+        store = vars(store)["_dstore"]
         names.append(type(store).__name__)
     return names
 
@@ -186,7 +187,8 @@ def test_third_parties_register_decorators_through_entry_points(
         "PrefixDecorator",
         "DictStore",
     ]
-    counting: Any = getattr(store, "store")  # noqa: B009 - a ReadOnlyDecorator, typed loosely
+    # A ReadOnlyDecorator does not hand out ``.store``; its private attribute holds it.
+    counting: Any = vars(store)["_dstore"]
     assert counting.name == "hits"
     counting.put("k", b"v")
     assert store.get("k") == b"v"

@@ -5,10 +5,12 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from minimalkv import (
     NOT_SET,
+    BlobStore,
     KeyMetadata,
     KeyNotFoundError,
     MinimalKVError,
@@ -20,7 +22,8 @@ from minimalkv import (
     UrlMixin,
     capabilities_of,
 )
-from minimalkv.decorator import ReadOnlyDecorator
+from minimalkv.decorator import PrefixDecorator, ReadOnlyDecorator
+from minimalkv.fs import FilesystemStore
 from minimalkv.memory import DictStore, HDictStore
 
 
@@ -95,8 +98,8 @@ WRITES: list[tuple[str, Callable[[ReadOnlyDecorator[Recording]], object]]] = [
     ("put_file('f')", lambda store: store.put_file("f", io.BytesIO(b"x"))),
     ("delete('a')", lambda store: store.delete("a")),
     ("delete('none')", lambda store: store.delete("none")),
-    ("copy('a', 'b')", lambda store: store.copy("a", "b")),
-    ("move('a', 'b')", lambda store: store.move("a", "b")),
+    ("copy('a', 'b')", lambda store: store.copy("a", "b")),  # type: ignore[arg-type]  # refused by mypy too; the run-time refusal is tested here
+    ("move('a', 'b')", lambda store: store.move("a", "b")),  # type: ignore[arg-type]  # refused by mypy too; the run-time refusal is tested here
     ("put_many()", lambda store: store.put_many({"a": b"x"})),
     ("delete_many()", lambda store: store.delete_many(["a"])),
 ]
@@ -154,7 +157,10 @@ def test_over_a_ttl_store_the_ttl_methods_exist_and_writes_are_refused() -> None
     store = ReadOnlyDecorator(inner)
     assert capabilities_of(store) == StoreCapabilities(copy=True, ttl=True)
     assert isinstance(store, SupportsTtl)
-    assert isinstance(store, SupportsCopy)
+    # At run time copy exists (and refuses); for mypy it takes no str, so the read-only store
+    # is no SupportsCopy there: check the run-time answer on an object-typed name.
+    checked: object = store
+    assert isinstance(checked, SupportsCopy)
     assert store.ttl_support is True
     assert store.default_ttl_secs == inner.default_ttl_secs
     with pytest.raises(ReadOnlyError):
@@ -162,6 +168,116 @@ def test_over_a_ttl_store_the_ttl_methods_exist_and_writes_are_refused() -> None
     with pytest.raises(ReadOnlyError):
         store.default_ttl_secs = 10
     with pytest.raises(ReadOnlyError):
-        store.copy("k", "j")
+        store.copy("k", "j")  # type: ignore[arg-type]  # refused by mypy too; the run-time refusal is tested here
     assert inner.d == {"k": b"v"}
     assert inner.default_ttl_secs == NOT_SET
+
+
+HOOKS: list[tuple[str, Callable[[Any], object]]] = [
+    ("_put", lambda store: store._put("a", b"new")),
+    ("_put", lambda store: store._put("a", b"new", 10)),
+    ("_put_file", lambda store: store._put_file("a", io.BytesIO(b"new"))),
+    ("_put_filename", lambda store: store._put_filename("a", "/dev/null")),
+    ("_put_inner", lambda store: store._put_inner("a", b"new", None, "a")),
+    ("_put_file_inner", lambda store: store._put_file_inner("a", io.BytesIO(b""), None, "a")),
+    ("_delete", lambda store: store._delete("a")),
+    ("_put_many", lambda store: store._put_many([("a", b"new")])),
+    ("_delete_many", lambda store: store._delete_many(["a"])),
+    ("_copy", lambda store: store._copy("a", "b")),
+    ("_move", lambda store: store._move("a", "b")),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "call"), HOOKS, ids=[f"{name}-{i}" for i, (name, _) in enumerate(HOOKS)]
+)
+def test_every_protected_write_hook_is_refused(name: str, call: Callable[[Any], object]) -> None:
+    inner = Recording()
+    before = dict(inner.d)
+    store = ReadOnlyDecorator(inner)
+    with pytest.raises(ReadOnlyError) as caught:
+        call(store)
+    assert str(caught.value).startswith(f"{name}(")
+    assert inner.writes == []
+    assert inner.d == before
+
+
+class WithHandles(DictStore):
+    """A store with the kinds of handle real backends have: a client, an engine, a store."""
+
+    def __init__(self) -> None:
+        super().__init__({"a": b"1"})
+        self.redis = object()
+        self.bind = object()
+        self.backing = DictStore()
+        self.bucket_name = "bucket"
+        self.port = 6379
+        self.parts = ("x", 1)
+        self.tags = ["mutable"]
+
+    def cleanup(self) -> None:
+        """A public method that changes the store."""
+        self.d.clear()
+
+
+@pytest.mark.parametrize(
+    "name", ["redis", "bind", "backing", "d", "tags", "cleanup", "_dstore_of_nobody"]
+)
+def test_handles_of_the_wrapped_store_are_not_forwarded(name: str) -> None:
+    store = ReadOnlyDecorator(PrefixDecorator("p_", WithHandles()))
+    with pytest.raises(AttributeError) as caught:
+        getattr(store, name)
+    assert "ReadOnlyDecorator does not" in str(caught.value)
+    assert repr(name) in str(caught.value)
+    assert not hasattr(store, name)
+
+
+def test_private_hooks_of_the_wrapped_store_are_not_forwarded() -> None:
+    store = ReadOnlyDecorator(WithHandles())
+    with pytest.raises(AttributeError, match="private attributes"):
+        getattr(store, "_some_private_helper")  # noqa: B009 - not visible to mypy
+
+
+def test_plain_data_of_the_wrapped_store_is_forwarded() -> None:
+    store = ReadOnlyDecorator(PrefixDecorator("p_", WithHandles()))
+    assert getattr(store, "bucket_name") == "bucket"  # noqa: B009 - not visible to mypy
+    assert getattr(store, "port") == 6379  # noqa: B009 - not visible to mypy
+    assert getattr(store, "parts") == ("x", 1)  # noqa: B009 - not visible to mypy
+    assert getattr(store, "prefix") == "p_"  # noqa: B009 - not visible to mypy
+
+
+def test_the_wrapped_store_is_not_handed_out() -> None:
+    inner = WithHandles()
+    store = ReadOnlyDecorator(inner)
+    with pytest.raises(AttributeError, match="keep a reference to the store you wrapped"):
+        store.store  # noqa: B018  # the access itself is what is tested
+    assert not hasattr(store, "store")
+    assert getattr(store, "store", None) is None
+
+
+# The decorator's own private state: the wrapped store and the bound key check of its key
+# space; an implementation detail, like any attribute of an object in Python.
+PRIVATE_STATE = frozenset({"_dstore", "_check_inner_key"})
+
+
+def test_nothing_reachable_from_a_read_only_store_writes(tmp_path: Path) -> None:
+    # Walk every public attribute (and every attribute the wrapped stores have): each is
+    # refused, plain data, or a method of the read-only store itself, whose writes raise.
+    fs = FilesystemStore(tmp_path)
+    fs.put("a", b"1")
+    inner = PrefixDecorator("", fs)
+    store = ReadOnlyDecorator(inner)
+    names = set(dir(store)) | set(dir(fs)) | set(vars(fs)) | set(dir(inner))
+    for name in sorted(
+        name for name in names if not name.startswith("__") and name not in PRIVATE_STATE
+    ):
+        try:
+            value = getattr(store, name)
+        except AttributeError:
+            continue
+        if isinstance(value, type):
+            continue  # a class (the decorator's own), not an instance that could write
+        if isinstance(value, (BlobStore, dict, list)):
+            raise AssertionError(f"{name} hands out {value!r}")
+        assert getattr(value, "__self__", store) in (store, type(store)), name
+    assert fs.get("a") == b"1"

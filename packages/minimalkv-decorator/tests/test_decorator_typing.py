@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from minimalkv import KeyValueStore, SupportsCopy, SupportsTtl, SupportsUrl
 from minimalkv.decorator import PrefixDecorator, ReadOnlyDecorator
 from minimalkv.decorator import URLEncodeKeysDecorator
+from minimalkv.fs import FilesystemStore
 from minimalkv.memory import DictStore
 
 
@@ -58,6 +59,11 @@ prefixed.put("k", "text")  # E: arg-type
 PrefixDecorator(b"p", DictStore())  # E: arg-type
 PrefixDecorator("p", object())  # E: type-var
 reveal_type(URLEncodeKeysDecorator(PrefixDecorator("p", plain)))  # N: URLEncodeKeysDecorator[
+read_only = ReadOnlyDecorator(FilesystemStore("/srv/data"))
+read_only.copy("a", "b")  # E: arg-type
+read_only.move("a", "b")  # E: arg-type
+ReadOnlyDecorator(PrefixDecorator("p_", DictStore())).copy("a", "b")  # E: arg-type
+wants_copy(read_only)  # E: arg-type
 """
 
 

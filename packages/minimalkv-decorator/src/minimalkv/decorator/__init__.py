@@ -12,7 +12,7 @@ In store URLs they are ``prefix(text)``, ``urlencode`` and ``readonly``:
 
 from ._errors import UnsupportedCapabilityError
 from ._prefix import PrefixDecorator
-from ._protocols import WrappedStoreCannotCopy, WrappedStoreHasNoUrls
+from ._protocols import ReadOnlyStoreCannotWrite, WrappedStoreCannotCopy, WrappedStoreHasNoUrls
 from ._readonly import ReadOnlyDecorator
 from ._store_decorator import StoreDecorator, WrappedStore, key_rules
 from ._urlencode import URLEncodeKeysDecorator, decode_key, encode_key
@@ -20,6 +20,7 @@ from ._urlencode import URLEncodeKeysDecorator, decode_key, encode_key
 __all__ = [
     "PrefixDecorator",
     "ReadOnlyDecorator",
+    "ReadOnlyStoreCannotWrite",
     "StoreDecorator",
     "URLEncodeKeysDecorator",
     "UnsupportedCapabilityError",
