@@ -7,9 +7,17 @@ the package README for capabilities, tuning attributes and the Hypothesis profil
 from ._base import ContractBase, StoreFactory
 from ._capability_tests import CopyContract, TtlContract, UrlContract
 from ._concurrency import ConcurrencyContract
+from ._hostile import (
+    HOSTILE_KEYS,
+    HOSTILE_OBJECTS,
+    HOSTILE_TEXT,
+    HOSTILE_VALUES,
+    HostileInputContract,
+    is_documented_error,
+)
 from ._key_table import INVALID_KEYS, NON_STR_KEYS, WEIRD_KEYS, KeyCase
 from ._large_values import LargeValueContract, MemoryBoundContract
-from ._marks import CAPABILITY_MARK, requires_capability
+from ._marks import CAPABILITY_MARK, RELIABILITY, RELIABILITY_MARK, requires_capability
 from ._mypy_check import assert_mypy_diagnostics
 from ._plain_store import PlainStore
 from ._profiles import CI_PROFILE, DEV_PROFILE
@@ -28,13 +36,20 @@ __all__ = [
     "CAPABILITY_MARK",
     "CI_PROFILE",
     "DEV_PROFILE",
+    "HOSTILE_KEYS",
+    "HOSTILE_OBJECTS",
+    "HOSTILE_TEXT",
+    "HOSTILE_VALUES",
     "INVALID_KEYS",
     "NON_STR_KEYS",
+    "RELIABILITY",
+    "RELIABILITY_MARK",
     "WEIRD_KEYS",
     "ConcurrencyContract",
     "ContractBase",
     "ContractSuite",
     "CopyContract",
+    "HostileInputContract",
     "KeyCase",
     "LargeValueContract",
     "MemoryBoundContract",
@@ -49,6 +64,7 @@ __all__ = [
     "WeirdKeyContract",
     "assert_mypy_diagnostics",
     "build_state_machine",
+    "is_documented_error",
     "key_strategy",
     "measure_peak_rss",
     "requires_capability",

@@ -6,7 +6,13 @@ from typing import Final, Literal
 
 import pytest
 
-__all__ = ["CAPABILITY_MARK", "Capability", "requires_capability"]
+__all__ = [
+    "CAPABILITY_MARK",
+    "RELIABILITY",
+    "RELIABILITY_MARK",
+    "Capability",
+    "requires_capability",
+]
 
 CAPABILITY_MARK: Final = "minimalkv_capability"
 """Name of the marker; the plugin deselects marked tests the suite class does not declare."""
@@ -18,3 +24,10 @@ Capability = Literal["copy", "url", "ttl"]
 def requires_capability(name: Capability) -> pytest.MarkDecorator:
     """Mark a test as generated only for suites that declare capability ``name``."""
     return getattr(pytest.mark, CAPABILITY_MARK)(name)  # type: ignore[no-any-return]
+
+
+RELIABILITY: Final = "reliability"
+"""Name of the marker of the reliability suite: ``pytest -m reliability`` selects it."""
+
+RELIABILITY_MARK: Final[pytest.MarkDecorator] = getattr(pytest.mark, RELIABILITY)
+"""The marker itself, for tests of the reliability suite written outside this package."""

@@ -3,7 +3,8 @@
 - registers the Hypothesis profiles ``dev`` and ``ci`` and, when neither the command line
   (``--hypothesis-profile``) nor a conftest chose a profile, loads ``ci`` under ``CI=true`` and
   ``dev`` otherwise;
-- registers the capability marker and, at collection, deselects (never skips) the capability
+- registers the ``reliability`` marker (``pytest -m reliability`` selects the reliability
+  suite) and the capability marker and, at collection, deselects (never skips) the capability
   tests a suite class does not declare, and the memory-bound tests where peak RSS cannot be
   measured (no Linux ``/proc``).
 """
@@ -14,7 +15,7 @@ import pytest
 from hypothesis import settings
 
 from ._base import ContractBase
-from ._marks import CAPABILITY_MARK
+from ._marks import CAPABILITY_MARK, RELIABILITY
 from ._profiles import pick_profile, register_profiles
 from ._rss import can_measure_peak_rss
 
@@ -27,6 +28,11 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         f"{CAPABILITY_MARK}(name): a minimalkv contract test generated only for suite classes "
         "that declare the capability (copy, url, ttl)",
+    )
+    config.addinivalue_line(
+        "markers",
+        f"{RELIABILITY}: a test of the minimalkv reliability suite (hostile input, secrets); "
+        f"select with -m {RELIABILITY}",
     )
     chosen = config.getoption("hypothesis_profile", default=None)
     profile = pick_profile(chosen, settings.get_current_profile_name())

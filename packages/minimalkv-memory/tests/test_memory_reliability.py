@@ -1,0 +1,24 @@
+"""The reliability suite's hostile-input tests over DictStore and HDictStore."""
+
+from __future__ import annotations
+
+import pytest
+from minimalkv import StoreCapabilities
+from minimalkv.contract import HostileInputContract, StoreFactory
+from minimalkv.memory import DictStore, HDictStore
+
+
+class TestDictStoreHostileInput(HostileInputContract):
+    capabilities = StoreCapabilities(copy=True)
+
+    @pytest.fixture
+    def store_factory(self) -> StoreFactory:
+        return DictStore
+
+
+class TestHDictStoreHostileInput(HostileInputContract):
+    capabilities = StoreCapabilities(copy=True, extended_keys=True)
+
+    @pytest.fixture
+    def store_factory(self) -> StoreFactory:
+        return HDictStore
