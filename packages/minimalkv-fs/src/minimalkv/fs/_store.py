@@ -6,8 +6,11 @@ import contextlib
 import datetime
 import errno
 import io
+import itertools
 import os
+import re
 import stat
+import string
 import urllib.parse
 from collections.abc import Callable, Iterator
 from typing import IO, Final
@@ -28,6 +31,7 @@ from minimalkv import (
 )
 from minimalkv.backend import (
     CHUNK_SIZE,
+    KEY_PUNCTUATION,
     ReadableBinary,
     WritableBinary,
     check_prefix,
@@ -38,7 +42,7 @@ from minimalkv.backend import (
 
 from ._copy import copy_fd, write_all
 from ._errors import Operation, translate_os_error
-from ._temp import TEMP_MARKER, TEMP_START, next_temp_name
+from ._temp import TEMP_START, next_temp_name
 
 __all__ = ["FilesystemStore", "HFilesystemStore"]
 
@@ -56,6 +60,13 @@ _FIRST_READ: Final = 16 * 1024
 _CREATE_ATTEMPTS: Final = 16
 # Errors of opening a special file (a socket, a device without a driver) for reading.
 _SPECIAL_OPEN_ERRORS: Final = frozenset({errno.ENXIO, errno.ENODEV, errno.EOPNOTSUPP})
+# Directory entries listed per batch (see _iter_flat).
+_LIST_BATCH: Final = 256
+# Finds a character that no basic key holds, in names joined by NUL (which no file name
+# holds). A name free of them is a valid basic key: scandir never yields "", "." or "..".
+_foreign_basic: Final = re.compile(
+    "[^" + re.escape(string.ascii_letters + string.digits + KEY_PUNCTUATION) + "\0]"
+).search
 _DOT_NAMES: Final = frozenset({"", ".", ".."})
 # Whether "/" is the only path separator (POSIX): then a key without "/" is a single name.
 _SLASH_ONLY: Final = os.sep == "/" and os.altsep is None
@@ -127,13 +138,34 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
         """Iterate over the keys that start with ``prefix``, streaming from ``os.scandir``.
 
         Nothing is collected first: keys are yielded as directory entries are read (a key
-        written or deleted during the iteration may or may not be seen). Directories and
-        temporary files are never keys.
+        written or deleted during the iteration may or may not be seen). Only what ``get``
+        can serve is listed: never a directory, a temporary file, a special file, or a name
+        that is not a valid key of the store (such as ``bad name`` in the basic key space).
         """
         check_prefix(prefix)
         if self._nested:
             return self._iter_tree(prefix)
         return self._iter_flat(prefix)
+
+    def _listable(self) -> Callable[[str], bool] | None:
+        """Return the test of a whole listed key for a subclass with stricter key rules.
+
+        Listing checks each name with the key space's rules (so every listed key is one
+        ``get`` accepts); a subclass that overrides ``_check_valid_key`` also gets each key
+        checked by it. None: the name checks are the whole rule.
+        """
+        if type(self)._check_valid_key is FilesystemStore._check_valid_key:
+            return None
+        check = self._check_valid_key
+
+        def listable(key: str) -> bool:
+            try:
+                check(key)
+            except InvalidKeyError:
+                return False
+            return True
+
+        return listable
 
     # ----------------------------------------------------------------- key and path checks
     def _check_valid_key(self, key: str) -> None:
@@ -486,6 +518,11 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
 
     # ----------------------------------------------------------------- listing
     def _iter_flat(self, prefix: str) -> Iterator[str]:
+        # Only names that are valid keys are listed (a temporary name never is: it holds ';').
+        # Entries are checked a batch at a time (1, 2, 4... up to _LIST_BATCH entries): one
+        # regex search over the batch's names proves them all valid (the common case); a
+        # batch with a foreign character is checked name by name with the key space's rules.
+        listable = self._listable()
         try:
             entries = os.scandir(self.root)
         except FileNotFoundError:
@@ -494,21 +531,27 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
             raise self._error(exc, None, Operation.LIST) from exc
         try:
             with entries:
-                if not prefix:
-                    for entry in entries:
-                        if TEMP_MARKER not in (name := entry.name) and entry.is_file():
+                size = 1  # the first key comes after one entry; batches then grow to the cap
+                while batch := list(itertools.islice(entries, size)):
+                    size = min(size * 2, _LIST_BATCH)
+                    names = [entry.name for entry in batch]
+                    if listable is None and _foreign_basic("\0".join(names)) is None:
+                        for entry, name in zip(batch, names, strict=True):
+                            if name.startswith(prefix) and entry.is_file():
+                                yield name
+                        continue
+                    valid = is_valid_key if listable is None else listable
+                    for entry, name in zip(batch, names, strict=True):
+                        if name.startswith(prefix) and valid(name) and entry.is_file():
                             yield name
-                    return
-                for entry in entries:
-                    name = entry.name
-                    if name.startswith(prefix) and TEMP_MARKER not in name and entry.is_file():
-                        yield name
         except OSError as exc:
             raise self._error(exc, None, Operation.LIST) from exc
 
     def _iter_tree(self, prefix: str) -> Iterator[str]:
         # Depth-first with an explicit stack of pending directories: one directory is open at
         # a time, and only directories that can hold keys with ``prefix`` are entered.
+        # A name that is not a valid key segment is neither a key nor a directory of keys.
+        listable = self._listable()
         pending: list[tuple[str, str]] = [(self.root, "")]
         while pending:
             directory, base = pending.pop()
@@ -522,14 +565,18 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
                 with entries:
                     for entry in entries:
                         name = entry.name
-                        if TEMP_MARKER in name:
+                        if not is_valid_key(name, True):
                             continue
                         key = base + name
                         if entry.is_dir(follow_symlinks=False):
                             below = key + "/"
                             if below.startswith(prefix) or prefix.startswith(below):
                                 pending.append((entry.path, below))
-                        elif key.startswith(prefix) and entry.is_file():
+                        elif (
+                            key.startswith(prefix)
+                            and entry.is_file()
+                            and (listable is None or listable(key))
+                        ):
                             yield key
             except OSError as exc:
                 raise self._error(exc, None, Operation.LIST) from exc
@@ -552,16 +599,17 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
             return
         except OSError as exc:
             raise self._error(exc, None, Operation.LIST) from exc
+        listable = self._listable()
         try:
             with entries:
                 for entry in entries:
                     name = entry.name
-                    if TEMP_MARKER in name:
+                    if not is_valid_key(name, True):
                         continue
                     if entry.is_dir(follow_symlinks=False):
-                        if _holds_a_key(entry.path):
+                        if _holds_a_key(entry.path, f"{prefix}{name}/", listable):
                             yield f"{prefix}{name}/"
-                    elif entry.is_file():
+                    elif entry.is_file() and (listable is None or listable(prefix + name)):
                         yield prefix + name
         except OSError as exc:
             raise self._error(exc, None, Operation.LIST) from exc
@@ -599,21 +647,23 @@ def _is_directory_prefix(prefix: str) -> bool:
     return is_valid_key(directory, True) and _stays_under_root(directory)
 
 
-def _holds_a_key(directory: str) -> bool:
-    """Return whether ``directory`` or any directory below it holds a key (a regular file)."""
-    pending = [directory]
+def _holds_a_key(directory: str, base: str, listable: Callable[[str], bool] | None) -> bool:
+    """Return whether ``directory`` (keys ``base...``) or one below it holds a listed key."""
+    pending = [(directory, base)]
     while pending:
+        path, below = pending.pop()
         try:
-            entries = os.scandir(pending.pop())
+            entries = os.scandir(path)
         except (FileNotFoundError, NotADirectoryError):
             continue
         with entries:
             for entry in entries:
-                if TEMP_MARKER in entry.name:
+                name = entry.name
+                if not is_valid_key(name, True):
                     continue
                 if entry.is_dir(follow_symlinks=False):
-                    pending.append(entry.path)
-                elif entry.is_file():
+                    pending.append((entry.path, f"{below}{name}/"))
+                elif entry.is_file() and (listable is None or listable(below + name)):
                     return True
     return False
 
