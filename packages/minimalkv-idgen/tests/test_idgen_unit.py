@@ -144,6 +144,29 @@ def test_template_is_checked_at_construction(decorator: type[HashDecorator[DictS
     assert store.template == "dir/{}"
 
 
+@pytest.mark.parametrize("decorator", [HashDecorator, UUIDDecorator])
+@pytest.mark.parametrize(
+    "template", ["{:.1}", "{:.35}", "x{0:.8}", "{0[0]}", "{0}-{0:.3}", "{0.upper}", "{!r:.3}"]
+)
+def test_a_template_that_cuts_the_id_is_refused(
+    decorator: type[HashDecorator[DictStore]], template: str
+) -> None:
+    with pytest.raises(InvalidArgumentError, match="cuts the generated id") as caught:
+        decorator(DictStore(), template=template)
+    assert repr(template) in str(caught.value)
+
+
+@pytest.mark.parametrize("decorator", [HashDecorator, UUIDDecorator])
+@pytest.mark.parametrize("template", ["{}", "{0}", "p-{:>40}", "{0}{0}", "{:s}", "{:.64}"])
+def test_a_template_that_keeps_the_whole_id_gives_one_key_per_value(
+    decorator: type[HashDecorator[DictStore]], template: str
+) -> None:
+    store = decorator(HDictStore(), template=template)
+    keys = {store.put(None, str(number).encode()) for number in range(100)}
+    assert len(keys) == 100
+    assert len(store.keys()) == 100
+
+
 def test_hashfunc_without_plain_hexdigest_is_refused() -> None:
     with pytest.raises(TypeError):
         HashDecorator(DictStore(), hashlib.shake_128)  # type: ignore[arg-type]
