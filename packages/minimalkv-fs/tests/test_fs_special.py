@@ -10,7 +10,6 @@ import io
 import os
 import signal
 import socket
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
@@ -18,8 +17,6 @@ from types import FrameType
 import pytest
 from minimalkv import KeyNotFoundError
 from minimalkv.fs import FilesystemStore, HFilesystemStore
-
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX special files")
 
 
 class _BlockedError(Exception):

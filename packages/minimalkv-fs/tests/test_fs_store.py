@@ -508,7 +508,7 @@ def test_iter_prefixes_lists_one_directory(
 def test_foreign_non_files_under_the_root_are_not_keys(
     store_class: type[FilesystemStore], tmp_path: Path
 ) -> None:
-    """Only regular files (or links to them) are keys: not a link to a directory, not a FIFO."""
+    """Only regular files are keys: not a link to a directory, not a FIFO."""
     root = tmp_path / "root"
     root.mkdir()
     store = store_class(str(root))

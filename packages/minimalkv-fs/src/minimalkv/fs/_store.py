@@ -41,7 +41,7 @@ from minimalkv.backend import (
 )
 
 from ._copy import copy_fd, write_all
-from ._errors import Operation, translate_os_error
+from ._errors import KeyConflictError, Operation, translate_os_error
 from ._temp import TEMP_START, next_temp_name
 
 __all__ = ["FilesystemStore", "HFilesystemStore"]
@@ -51,7 +51,8 @@ _READ_FLAGS: Final = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_
 # block the open; fstat then refuses anything but a regular file. O_NONBLOCK has no effect on
 # the reads of a regular file, so descriptors read only here keep it; a file object handed
 # to the caller has it cleared.
-_VALUE_FLAGS: Final = _READ_FLAGS | getattr(os, "O_NONBLOCK", 0)
+# O_NOFOLLOW: a symbolic link below the root is never followed (see _linked_part).
+_VALUE_FLAGS: Final = _READ_FLAGS | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
 # The first read of a value asks for this much: a value shorter than that is read by one call
 # (a short read of a regular file means end of file); a longer one is read again at its size.
 _FIRST_READ: Final = 16 * 1024
@@ -59,7 +60,8 @@ _FIRST_READ: Final = 16 * 1024
 # (a delete prunes the directories it empties).
 _CREATE_ATTEMPTS: Final = 16
 # Errors of opening a special file (a socket, a device without a driver) for reading.
-_SPECIAL_OPEN_ERRORS: Final = frozenset({errno.ENXIO, errno.ENODEV, errno.EOPNOTSUPP})
+# ELOOP: the key's file is a symbolic link (O_NOFOLLOW).
+_SPECIAL_OPEN_ERRORS: Final = frozenset({errno.ENXIO, errno.ENODEV, errno.EOPNOTSUPP, errno.ELOOP})
 # Directory entries listed per batch (see _iter_flat).
 _LIST_BATCH: Final = 256
 # Finds a character that no basic key holds, in names joined by NUL (which no file name
@@ -185,6 +187,8 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
 
     # ----------------------------------------------------------------- reading
     def _get(self, key: str) -> bytes:
+        if self._nested and "/" in key:
+            self._refuse_linked_read(key)
         try:
             fd = os.open(self._prefix + key, _VALUE_FLAGS)
         except OSError as exc:
@@ -232,8 +236,10 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
         return file
 
     def _has_key(self, key: str) -> bool:
+        if self._nested and "/" in key and self._linked_part(key) is not None:
+            return False
         try:
-            mode = os.stat(self._prefix + key).st_mode
+            mode = os.lstat(self._prefix + key).st_mode
         except (FileNotFoundError, NotADirectoryError):
             return False
         except OSError as exc:
@@ -241,8 +247,10 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
         return stat.S_ISREG(mode)
 
     def _metadata(self, key: str) -> KeyMetadata:
+        if self._nested and "/" in key:
+            self._refuse_linked_read(key)
         try:
-            info = os.stat(self._prefix + key)
+            info = os.lstat(self._prefix + key)
         except OSError as exc:
             raise self._error(exc, key, Operation.READ) from exc
         if not stat.S_ISREG(info.st_mode):
@@ -290,9 +298,11 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
     def _open_regular(self, key: str) -> tuple[int, int]:
         """Open the value of ``key`` as a descriptor; return it and the value's size.
 
-        Only a regular file is a value: a directory, FIFO, socket or device (or a link to
-        one) raises :class:`KeyNotFoundError` at once, without blocking and without reading.
+        Only a regular file is a value: a directory, FIFO, socket, device or symbolic link
+        raises :class:`KeyNotFoundError` at once, without blocking and without reading.
         """
+        if self._nested and "/" in key:
+            self._refuse_linked_read(key)
         try:
             fd = os.open(self._prefix + key, _VALUE_FLAGS)
         except OSError as exc:
@@ -308,6 +318,47 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
             os.close(fd)
             raise self._not_a_value(key, info.st_mode)
         return fd, info.st_size
+
+    def _linked_part(self, key: str) -> str | None:
+        """Return the leading part of ``key`` that is a symbolic link, or None.
+
+        Links below the root are never followed: a key whose path passes through one is not
+        a value, and nothing is written through it. Each existing leading directory is
+        checked with ``lstat`` before the key's file is used.
+        """
+        parts = key.split("/")[:-1]
+        for end in range(1, len(parts) + 1):
+            part = "/".join(parts[:end])
+            try:
+                mode = os.lstat(self._prefix + part).st_mode
+            except OSError:
+                return None  # missing (or unreadable): the operation itself reports it
+            if stat.S_ISLNK(mode):
+                return part
+            if not stat.S_ISDIR(mode):
+                return None
+        return None
+
+    def _refuse_linked_read(self, key: str) -> None:
+        """Raise KeyNotFoundError if the path of ``key`` passes through a symbolic link."""
+        part = self._linked_part(key)
+        if part is not None:
+            raise KeyNotFoundError(
+                f"key {key!r} not found in {self._where()}: {part!r} is a symbolic link, and "
+                "links below the store's directory are never followed",
+                key=key,
+            )
+
+    def _refuse_linked_write(self, key: str) -> None:
+        """Raise KeyConflictError if the path of ``key`` passes through a symbolic link."""
+        part = self._linked_part(key)
+        if part is not None:
+            raise KeyConflictError(
+                f"cannot write key {key!r} in {self._where()}: {part!r} is a symbolic link, "
+                "and links below the store's directory are never followed; remove the link "
+                "or use another key",
+                key=key,
+            )
 
     def _not_a_value(self, key: str, mode: int) -> KeyNotFoundError:
         """Return the error for a key whose path exists but is not a regular file."""
@@ -367,8 +418,13 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
 
     def _move(self, source: str, dest: str) -> str:
         source_path = self._prefix + source
+        if self._nested:
+            if "/" in source:
+                self._refuse_linked_read(source)
+            if "/" in dest:
+                self._refuse_linked_write(dest)
         try:
-            mode = os.stat(source_path).st_mode
+            mode = os.lstat(source_path).st_mode
         except OSError as exc:
             raise self._error(exc, source, Operation.READ) from exc
         if not stat.S_ISREG(mode):  # a directory of keys (or a FIFO...) is never moved
@@ -437,6 +493,8 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
 
     def _create_temp(self, key: str) -> tuple[str, int]:
         """Create an empty temporary file next to ``key``'s path; return its path and fd."""
+        if self._nested and "/" in key:
+            self._refuse_linked_write(key)
         directory = _directory_prefix(self._prefix, key)
         for _ in range(_CREATE_ATTEMPTS):
             try:
@@ -477,7 +535,7 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
         parts = key.split("/")[:-1]
         for end in range(1, len(parts) + 1):
             try:
-                mode = os.stat(self._prefix + "/".join(parts[:end])).st_mode
+                mode = os.lstat(self._prefix + "/".join(parts[:end])).st_mode
             except OSError:
                 return False
             if not stat.S_ISDIR(mode):
@@ -493,6 +551,8 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
 
     # ----------------------------------------------------------------- deleting
     def _delete(self, key: str) -> None:
+        if self._nested and "/" in key and self._linked_part(key) is not None:
+            return  # not a key: nothing is deleted through a link
         try:
             os.unlink(self._prefix + key)
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
@@ -537,12 +597,16 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
                     names = [entry.name for entry in batch]
                     if listable is None and _foreign_basic("\0".join(names)) is None:
                         for entry, name in zip(batch, names, strict=True):
-                            if name.startswith(prefix) and entry.is_file():
+                            if name.startswith(prefix) and entry.is_file(follow_symlinks=False):
                                 yield name
                         continue
                     valid = is_valid_key if listable is None else listable
                     for entry, name in zip(batch, names, strict=True):
-                        if name.startswith(prefix) and valid(name) and entry.is_file():
+                        if (
+                            name.startswith(prefix)
+                            and valid(name)
+                            and entry.is_file(follow_symlinks=False)
+                        ):
                             yield name
         except OSError as exc:
             raise self._error(exc, None, Operation.LIST) from exc
@@ -574,7 +638,7 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
                                 pending.append((entry.path, below))
                         elif (
                             key.startswith(prefix)
-                            and entry.is_file()
+                            and entry.is_file(follow_symlinks=False)
                             and (listable is None or listable(key))
                         ):
                             yield key
@@ -593,6 +657,8 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
         return super()._iter_prefixes(delimiter, prefix)
 
     def _iter_directory(self, prefix: str) -> Iterator[str]:
+        if prefix and self._linked_part(prefix) is not None:
+            return  # links below the root are never followed
         try:
             entries = os.scandir(self._prefix + prefix)
         except (FileNotFoundError, NotADirectoryError):
@@ -609,7 +675,9 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
                     if entry.is_dir(follow_symlinks=False):
                         if _holds_a_key(entry.path, f"{prefix}{name}/", listable):
                             yield f"{prefix}{name}/"
-                    elif entry.is_file() and (listable is None or listable(prefix + name)):
+                    elif entry.is_file(follow_symlinks=False) and (
+                        listable is None or listable(prefix + name)
+                    ):
                         yield prefix + name
         except OSError as exc:
             raise self._error(exc, None, Operation.LIST) from exc
@@ -663,7 +731,9 @@ def _holds_a_key(directory: str, base: str, listable: Callable[[str], bool] | No
                     continue
                 if entry.is_dir(follow_symlinks=False):
                     pending.append((entry.path, f"{below}{name}/"))
-                elif entry.is_file() and (listable is None or listable(below + name)):
+                elif entry.is_file(follow_symlinks=False) and (
+                    listable is None or listable(below + name)
+                ):
                     return True
     return False
 
@@ -690,7 +760,7 @@ def _read_whole(fd: int, size: int) -> bytes:
 def _mode_or_zero(path: str) -> int:
     """Return the mode of ``path`` (0 if it cannot be read), for messages."""
     try:
-        return os.stat(path).st_mode
+        return os.lstat(path).st_mode
     except OSError:
         return 0
 
