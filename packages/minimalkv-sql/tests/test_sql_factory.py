@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import socket
 import sqlite3
 import sys
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,11 +22,16 @@ from minimalkv import (
     get_store_from_url,
     url2dict,
 )
-from minimalkv.sql import HSQLAlchemyStore, SQLAlchemyStore
+from minimalkv.sql import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_PYMYSQL_IO_TIMEOUT,
+    HSQLAlchemyStore,
+    SQLAlchemyStore,
+)
 from sqlalchemy import Engine, MetaData, create_engine, event, text
 
 sys.path.insert(0, str(Path(__file__).parent))
-from sql_servers import POSTGRES_URL, drop_tables, fresh_table_name, require
+from sql_servers import MYSQL_URL, POSTGRES_URL, drop_tables, fresh_table_name, require
 
 
 def test_sql_url_sqlite_relative_absolute_memory(
@@ -251,3 +260,120 @@ def test_sql_url_bare_create_table_flag_means_true(tmp_path: Path) -> None:
     store.put("k", b"v")
     assert store.get("k") == b"v"
     store.close()
+
+
+def _engine_connect_args(store: object) -> dict[str, object]:
+    """The parameters the driver gets when the store opens a new connection."""
+    captured: dict[str, object] = {}
+    assert isinstance(store, SQLAlchemyStore)
+
+    def capture(
+        dialect: object, conn_rec: object, cargs: object, cparams: dict[str, object]
+    ) -> None:
+        captured.update(cparams)
+
+    store.bind.dispose()  # the next call opens a new connection
+    event.listen(store.bind, "do_connect", capture)
+    try:
+        assert not store.keys()
+    finally:
+        event.remove(store.bind, "do_connect", capture)
+    return captured
+
+
+@pytest.mark.parametrize("backend", ["postgresql", "mariadb"])
+def test_sql_server_stores_have_finite_default_timeouts(backend: str) -> None:
+    server = "postgresql" if backend == "postgresql" else "mysql"
+    require(server)
+    table = fresh_table_name()
+    base = (POSTGRES_URL if backend == "postgresql" else MYSQL_URL).split("://", 1)[1]
+    store = get_store_from_url(f"sql+{backend}://{base}?table={table}")
+    assert isinstance(store, SQLAlchemyStore)
+    try:
+        params = _engine_connect_args(store)
+        assert params["connect_timeout"] == DEFAULT_CONNECT_TIMEOUT
+        if backend == "mariadb":
+            assert params["read_timeout"] == params["write_timeout"] == DEFAULT_PYMYSQL_IO_TIMEOUT
+        store.put("k", b"v")
+        assert store.get("k") == b"v"
+    finally:
+        store.close()
+    chosen = get_store_from_url(f"sql+{backend}://{base}?table={table}&connect_timeout=3")
+    try:
+        chosen.delete("k")
+        assert _engine_connect_args(chosen)["connect_timeout"] == 3
+    finally:
+        assert isinstance(chosen, SQLAlchemyStore)
+        drop_tables(chosen.bind, [table])
+        chosen.close()
+
+
+@pytest.fixture
+def silent_server() -> Iterator[int]:
+    """A TCP server that accepts connections and never answers (a paused database server)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    accepted: list[socket.socket] = []
+
+    def accept() -> None:
+        try:
+            while True:
+                accepted.append(listener.accept()[0])
+        except OSError:
+            return
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1]
+    listener.close()
+    for connection in accepted:
+        connection.close()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "sql+postgresql://u@127.0.0.1:{port}/db?connect_timeout=1",
+        "sql+mariadb://u@127.0.0.1:{port}/db?connect_timeout=1&read_timeout=1",
+    ],
+)
+def test_sql_server_that_does_not_answer_fails_within_the_timeout(
+    silent_server: int, url: str
+) -> None:
+    started = time.monotonic()
+    with pytest.raises(StoreError, match="create_table on"):
+        get_store_from_url(url.format(port=silent_server))
+    # libpq rounds connect_timeout up to 2 s and tries IPv4/IPv6 addresses in turn.
+    assert time.monotonic() - started < 6
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("sql+postgresql://u@h/db?bogus=1", "unknown option.*'bogus'.*psycopg takes"),
+        ("sql+mariadb://u@h/db?bogus=1", "unknown option.*'bogus'.*pymysql takes"),
+        ("sql+mysql://u@h/db?sslmode=require", "unknown option.*'sslmode'"),
+        ("sql+postgresql://u@h/db?connect_timeout=soon", "connect_timeout must be a whole"),
+        ("sql+postgresql://u@h/db?connect_timeout=0", "at least 1"),
+        ("sql+mariadb://u@h/db?connect_timeout=1.5", "connect_timeout must be a whole"),
+        ("sql+mariadb://u@h/db?read_timeout=never", "read_timeout must be a whole"),
+        ("sql+mariadb://u@h/db?write_timeout=-3", "write_timeout must be a whole"),
+        ("sql+mariadb://u@h/db?max_allowed_packet=big", "max_allowed_packet must be a whole"),
+        ("sql+mariadb://u@h/db?charset=klingon", "charset 'klingon' is not a character set"),
+        ("sql+postgresql://u@h:99999/db", "port"),
+        ("sql+mariadb://u@h:0/db", "port"),
+        ("sql+postgresql://u@h/db?driver=bogus", "cannot create an engine"),
+        ("sql+oracle://u@h/db", "name the database in the scheme"),
+        ("sql+postgresql://u@h/db?user=x", "unknown option.*'user'"),
+    ],
+)
+def test_sql_bad_server_urls_are_configuration_errors(url: str, message: str) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        get_store_from_url(url)
+
+
+@pytest.mark.parametrize("port", [0, 65536, -1, "eighty", True, 3.5])
+def test_sql_bad_port_parameter(port: object) -> None:
+    with pytest.raises(ConfigurationError, match="port must be a number from 1 to 65535"):
+        get_store("sql+postgresql", host="h", database="db", port=port)

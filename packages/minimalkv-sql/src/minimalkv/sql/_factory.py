@@ -11,7 +11,8 @@ URL grammar (``h`` in front of the scheme selects the extended key space)::
 Options: ``table`` (default ``minimalkv``), ``create_table`` (default: ``create_if_missing``,
 itself true by default), ``driver`` (``psycopg`` for PostgreSQL, ``pymysql`` for MySQL and
 MariaDB by default); any other option is passed to SQLAlchemy's URL (and so to the driver, e.g.
-``sslmode=require``). Credentials are percent-decoded and never shown.
+``sslmode=require``; see :mod:`._driver_options` for the checks and the default
+``connect_timeout``). Credentials are percent-decoded and never shown.
 """
 
 from __future__ import annotations
@@ -26,6 +27,11 @@ from sqlalchemy import URL, Engine, MetaData, create_engine, inspect
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.pool import StaticPool
 
+from ._driver_options import (
+    PYMYSQL_MAX_PACKET,
+    check_port,
+    driver_settings,
+)
 from ._errors import translate_errors
 from ._store import HSQLAlchemyStore, SQLAlchemyStore
 
@@ -42,8 +48,6 @@ DEFAULT_TABLE: Final = "minimalkv"
 """The table a factory-made store uses unless ``table`` says otherwise."""
 
 _DEFAULT_DRIVERS: Final = {"postgresql": "psycopg", "mysql": "pymysql", "mariadb": "pymysql"}
-# PyMySQL refuses to send a packet over 16 MiB by default; the server's own limit still applies.
-_PYMYSQL_MAX_PACKET: Final = 1 << 30
 _MEMORY: Final = ("", ":memory:")
 
 
@@ -95,7 +99,7 @@ def _open_store(
     return store
 
 
-def _engine(url: URL, type_name: str) -> Engine:
+def _engine(url: URL, type_name: str, connect_args: dict[str, Any] | None = None) -> Engine:
     kwargs: dict[str, Any] = {}
     if url.get_backend_name() == "sqlite":
         if (url.database or "") in _MEMORY:
@@ -103,7 +107,9 @@ def _engine(url: URL, type_name: str) -> Engine:
             # the store takes turns on it.
             kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
     elif url.get_driver_name() == "pymysql":
-        kwargs = {"connect_args": {"max_allowed_packet": _PYMYSQL_MAX_PACKET}}
+        kwargs = {"connect_args": {"max_allowed_packet": PYMYSQL_MAX_PACKET}}
+    if connect_args is not None:
+        kwargs["connect_args"] = {**kwargs.get("connect_args", {}), **connect_args}
     try:
         return create_engine(url, **kwargs)
     except (ArgumentError, NoSuchModuleError, ImportError) as exc:
@@ -190,11 +196,10 @@ def _server_creator(backend: str) -> Any:
         check_params(type_name, params, _SERVER_PARAMS)
         where = f"store type {type_name!r}"
         driver = parse_str("driver", params.get("driver"), where=where) or _DEFAULT_DRIVERS[backend]
-        port = params.get("port")
-        if isinstance(port, str) and port.isdigit():
-            port = int(port)
-        if port is not None and (isinstance(port, bool) or not isinstance(port, int)):
-            raise ConfigurationError(f"store type {type_name!r}: port must be an int, got {port!r}")
+        port = check_port(where, params.get("port"))
+        query, connect_args = driver_settings(
+            type_name, backend, driver, _options(type_name, params.get("options"))
+        )
         url = URL.create(
             f"{backend}+{driver}",
             username=parse_str("user", params.get("user"), where=where),
@@ -202,10 +207,10 @@ def _server_creator(backend: str) -> Any:
             host=parse_str("host", params.get("host"), where=where),
             port=port,
             database=parse_str("database", params.get("database"), where=where),
-            query=_options(type_name, params.get("options")),
+            query=query,
         )
         return _open_store(
-            _engine(url, type_name),
+            _engine(url, type_name, connect_args),
             params,
             type_name,
             extended_keys=extended_keys,

@@ -1,0 +1,57 @@
+"""Reliability: no part of a database password shows in any repr, message, warning or log record.
+
+Every URL form with a secret points at a closed port on loopback, so building the store (which
+creates its table) or its first call fails with a connection error whose whole chain is checked.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from minimalkv.contract import (
+    ENCODED_SECRETS,
+    PRINTABLE_SECRETS,
+    RELIABILITY_MARK,
+    assert_no_secret_leaks,
+    url_form,
+)
+
+pytestmark = RELIABILITY_MARK
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+PORT = _closed_port()
+
+FORMS: dict[str, Callable[[str], str]] = {
+    "postgresql": lambda s: f"sql+postgresql://u:{s}@127.0.0.1:{PORT}/db?connect_timeout=1",
+    "postgresql-wrapped": lambda s: (
+        f"sql+postgresql://u:{s}@127.0.0.1:{PORT}/db?connect_timeout=1#wrap:readonly"
+    ),
+    "mariadb": lambda s: f"sql+mariadb://u:{s}@127.0.0.1:{PORT}/db?connect_timeout=1",
+    "mysql": lambda s: f"sql+mysql://u:{s}@127.0.0.1:{PORT}/db",
+}
+
+
+@settings(max_examples=30, deadline=None)
+@given(form=st.sampled_from(sorted(FORMS)), secret=PRINTABLE_SECRETS)
+def test_printable_secret_never_shows(form: str, secret: str) -> None:
+    assert_no_secret_leaks(FORMS[form], secret)
+
+
+# Secrets of any Unicode text, percent-encoded, on the PostgreSQL forms (UTF-8 passwords).
+UNICODE_FORMS = sorted(name for name in FORMS if name.startswith("postgresql"))
+
+
+@settings(max_examples=30, deadline=None)
+@given(form=st.sampled_from(UNICODE_FORMS), secret=ENCODED_SECRETS)
+def test_percent_encoded_secret_never_shows(form: str, secret: str) -> None:
+    assert_no_secret_leaks(lambda s: FORMS[form](url_form(s, encode=True)), secret)
