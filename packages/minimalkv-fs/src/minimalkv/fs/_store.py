@@ -11,6 +11,7 @@ import os
 import re
 import stat
 import string
+import time
 import urllib.parse
 from collections.abc import Callable, Iterator
 from typing import IO, Final
@@ -42,7 +43,7 @@ from minimalkv.backend import (
 
 from ._copy import copy_fd, write_all
 from ._errors import KeyConflictError, Operation, translate_os_error
-from ._temp import TEMP_START, next_temp_name
+from ._temp import STALE_AFTER, TEMP_START, next_temp_name
 
 __all__ = ["FilesystemStore", "HFilesystemStore"]
 
@@ -474,7 +475,14 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
                     self._finish(fd)
             finally:
                 os.close(fd)
-            os.replace(tmp, self._prefix + key)
+            try:
+                os.replace(tmp, self._prefix + key)
+            except IsADirectoryError:
+                # A directory left holding only stale temporaries (its keys are gone) does
+                # not block the key of its name: clear it and try once more.
+                if not self._clear_stale_directory(key):
+                    raise
+                os.replace(tmp, self._prefix + key)
         except BaseException as exc:
             _discard(tmp)
             if isinstance(exc, OSError) and not isinstance(exc, MinimalKVError):
@@ -483,6 +491,40 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
         if self._fsync:
             self._sync_directory(key)
         return key
+
+    def remove_stale_temporaries(self, older_than: float = STALE_AFTER) -> int:
+        """Remove temporary files of crashed writers; return how many were removed.
+
+        A write that is killed between creating its temporary file (``.mkv;...``, never a
+        key) and renaming it over its key leaves the file behind. Every temporary file below
+        the root not modified for ``older_than`` seconds (default one hour) is removed, and
+        directories that this leaves empty are removed too (never the root). A writer still
+        filling a temporary file keeps its modification time fresh; pass a smaller
+        ``older_than`` (``0`` removes every temporary file) only when no writer can be running.
+        Links below the root are not followed.
+        """
+        raw: object = older_than
+        if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not raw >= 0:
+            raise InvalidArgumentError(
+                f"older_than must be a number of seconds >= 0, got {older_than!r}"
+            )
+        cutoff = time.time() - float(older_than)
+        try:
+            return _remove_temporaries(self.root, cutoff, top=True)[0]
+        except FileNotFoundError:
+            return 0  # no root yet: nothing was ever written
+        except OSError as exc:
+            raise self._error(exc, None, Operation.DELETE) from exc
+
+    def _clear_stale_directory(self, key: str) -> bool:
+        """Remove the directory at ``key``'s path if it holds only stale temporary files."""
+        try:
+            _, emptied = _remove_temporaries(
+                self._prefix + key, time.time() - STALE_AFTER, top=False, only_if_all=True
+            )
+        except OSError:
+            return False
+        return emptied
 
     def _finish(self, fd: int) -> None:
         """Apply ``perm`` and ``fsync`` to a written temporary file."""
@@ -736,6 +778,50 @@ def _holds_a_key(directory: str, base: str, listable: Callable[[str], bool] | No
                 ):
                     return True
     return False
+
+
+def _remove_temporaries(
+    directory: str, cutoff: float, *, top: bool, only_if_all: bool = False
+) -> tuple[int, bool]:
+    """Remove temporary files older than ``cutoff`` below ``directory``.
+
+    Return how many were removed and whether ``directory`` itself was removed (never when
+    ``top``). With ``only_if_all`` nothing is removed unless everything below ``directory``
+    is a stale temporary file or a directory of them.
+    """
+    stale: list[str] = []
+    subdirectories: list[str] = []
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                subdirectories.append(entry.path)
+            elif (
+                entry.name.startswith(TEMP_START)
+                and entry.is_file(follow_symlinks=False)
+                and entry.stat(follow_symlinks=False).st_mtime < cutoff
+            ):
+                stale.append(entry.path)
+            elif only_if_all:
+                return 0, False
+    removed = 0
+    emptied = 0
+    for subdirectory in subdirectories:
+        count, gone = _remove_temporaries(subdirectory, cutoff, top=False, only_if_all=only_if_all)
+        if only_if_all and not gone:
+            return removed, False
+        removed += count
+        emptied += gone
+    for path in stale:
+        with contextlib.suppress(FileNotFoundError):  # a concurrent cleaner was first
+            os.unlink(path)
+            removed += 1
+    if top or not (stale or emptied or only_if_all):
+        return removed, False
+    try:
+        os.rmdir(directory)
+    except OSError:
+        return removed, False  # not empty: it holds keys (or a writer's fresh file)
+    return removed, True
 
 
 def _directory_prefix(root_prefix: str, key: str) -> str:

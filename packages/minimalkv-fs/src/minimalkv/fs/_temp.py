@@ -14,12 +14,21 @@ import itertools
 import os
 from typing import Final
 
-__all__ = ["TEMP_MARKER", "TEMP_START", "TempNames", "next_temp_name", "temp_names"]
+__all__ = [
+    "STALE_AFTER",
+    "TEMP_MARKER",
+    "TEMP_START",
+    "TempNames",
+    "next_temp_name",
+    "temp_names",
+]
 
 TEMP_MARKER: Final = ";"
 """The character every temporary name contains and no key may contain."""
 TEMP_START: Final = f".mkv{TEMP_MARKER}"
 """How every temporary name starts."""
+STALE_AFTER: Final = 3600.0
+"""Seconds without a change after which a temporary file counts as a crashed writer's."""
 
 
 class TempNames:
