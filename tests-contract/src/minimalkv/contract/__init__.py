@@ -22,6 +22,14 @@ from ._mypy_check import assert_mypy_diagnostics
 from ._plain_store import PlainStore
 from ._profiles import CI_PROFILE, DEV_PROFILE
 from ._rss import PeakRss, measure_peak_rss
+from ._secrets import (
+    ENCODED_SECRETS,
+    PRINTABLE_SECRETS,
+    SECRET_WINDOW,
+    assert_no_secret_leaks,
+    secret_texts,
+    url_form,
+)
 from ._semantics import SemanticsContract
 from ._state_machine import (
     StateMachineContract,
@@ -36,14 +44,17 @@ __all__ = [
     "CAPABILITY_MARK",
     "CI_PROFILE",
     "DEV_PROFILE",
+    "ENCODED_SECRETS",
     "HOSTILE_KEYS",
     "HOSTILE_OBJECTS",
     "HOSTILE_TEXT",
     "HOSTILE_VALUES",
     "INVALID_KEYS",
     "NON_STR_KEYS",
+    "PRINTABLE_SECRETS",
     "RELIABILITY",
     "RELIABILITY_MARK",
+    "SECRET_WINDOW",
     "WEIRD_KEYS",
     "ConcurrencyContract",
     "ContractBase",
@@ -63,9 +74,12 @@ __all__ = [
     "UrlContract",
     "WeirdKeyContract",
     "assert_mypy_diagnostics",
+    "assert_no_secret_leaks",
     "build_state_machine",
     "is_documented_error",
     "key_strategy",
     "measure_peak_rss",
     "requires_capability",
+    "secret_texts",
+    "url_form",
 ]

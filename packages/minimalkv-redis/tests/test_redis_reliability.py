@@ -1,0 +1,61 @@
+"""Reliability: no part of a Redis password shows in any repr, message, warning or log record.
+
+Every URL form with a secret is tried against a closed port on loopback, so the store is built
+(or refused) and its first call fails with a connection error whose whole chain is checked.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from minimalkv.contract import (
+    ENCODED_SECRETS,
+    PRINTABLE_SECRETS,
+    RELIABILITY_MARK,
+    assert_no_secret_leaks,
+    url_form,
+)
+
+pytestmark = RELIABILITY_MARK
+
+_OPTIONS = "socket_connect_timeout=0.5&socket_timeout=0.5"
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+PORT = _closed_port()
+
+FORMS: dict[str, Callable[[str], str]] = {
+    "password": lambda s: f"redis://:{s}@127.0.0.1:{PORT}/0?{_OPTIONS}",
+    "user-password": lambda s: f"redis://user:{s}@127.0.0.1:{PORT}/0?{_OPTIONS}",
+    "userinfo": lambda s: f"redis://{s}@127.0.0.1:{PORT}/0?{_OPTIONS}",
+    "password-tls": lambda s: f"rediss://:{s}@127.0.0.1:{PORT}/0?{_OPTIONS}",
+    "password-wrapped": lambda s: f"redis://:{s}@127.0.0.1:{PORT}/0?{_OPTIONS}#wrap:readonly",
+}
+
+
+# In the user-info form a ':' would start the password and make what precedes it the user
+# name, which is not secret; its secrets hold no ':'.
+NO_USER = {"userinfo"}
+
+
+@settings(max_examples=30, deadline=None)
+@given(form=st.sampled_from(sorted(FORMS)), secret=PRINTABLE_SECRETS)
+def test_printable_secret_never_shows(form: str, secret: str) -> None:
+    if form in NO_USER:
+        secret = secret.replace(":", "!")
+    assert_no_secret_leaks(FORMS[form], secret)
+
+
+@settings(max_examples=30, deadline=None)
+@given(form=st.sampled_from(sorted(FORMS)), secret=ENCODED_SECRETS)
+def test_percent_encoded_secret_never_shows(form: str, secret: str) -> None:
+    assert_no_secret_leaks(lambda s: FORMS[form](url_form(s, encode=True)), secret)
