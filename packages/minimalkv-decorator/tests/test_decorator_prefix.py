@@ -268,3 +268,53 @@ def test_bare_keys_follow_the_rules_of_a_decorated_store() -> None:
         store.put("line\n", b"")
     with pytest.raises(InvalidKeyError):
         store.put("..", b"")
+
+
+def _prefixes_of_listed_keys(store: KeyValueStore, delimiter: str, prefix: str) -> set[str]:
+    """The prefixes ``iter_prefixes`` must yield: computed from the keys ``iter_keys`` lists."""
+    found = set()
+    for key in store.iter_keys(prefix):
+        end = key.find(delimiter, len(prefix))
+        found.add(key if end < 0 else key[: end + len(delimiter)])
+    return found
+
+
+# Keys written into the wrapped store past the decorator; each is valid there, but its
+# remainder after "p_" is no key of the decorator, so it is not listed.
+FOREIGN_EXTENDED = ["p_/x", "p_/dir/y", "p_", "other/z"]
+FOREIGN_BASIC = ["p_.", "p_..", "p_", "q_a"]
+
+
+@pytest.mark.parametrize("delimiter", ["/", "_", "x", "ir/"])
+@pytest.mark.parametrize("prefix", ["", "d", "dir/", "/"])
+def test_iter_prefixes_yields_only_prefixes_of_listed_keys(delimiter: str, prefix: str) -> None:
+    inner = HDictStore()
+    store = PrefixDecorator("p_", inner)
+    for key in ["a", "dir/b", "dir/sub/c", "d_x"]:
+        store.put(key, b"")
+    for key in FOREIGN_EXTENDED:
+        inner.put(key, b"")
+    assert sorted(store.iter_keys()) == ["a", "d_x", "dir/b", "dir/sub/c"]
+    assert set(store.iter_prefixes(delimiter, prefix)) == _prefixes_of_listed_keys(
+        store, delimiter, prefix
+    )
+
+
+@pytest.mark.parametrize("delimiter", ["_", ".", "a"])
+def test_iter_prefixes_over_foreign_keys_in_the_basic_key_space(delimiter: str) -> None:
+    inner = DictStore()
+    store = PrefixDecorator("p_", inner)
+    for key in ["a_b", "c"]:
+        store.put(key, b"")
+    for key in FOREIGN_BASIC:
+        inner.put(key, b"")
+    assert sorted(store.iter_keys()) == ["a_b", "c"]
+    assert set(store.iter_prefixes(delimiter)) == _prefixes_of_listed_keys(store, delimiter, "")
+
+
+def test_a_group_of_only_foreign_keys_leaves_no_prefix() -> None:
+    inner = HDictStore()
+    store = PrefixDecorator("p_", inner)
+    inner.put("p_/only/foreign", b"")
+    store.put("kept", b"")
+    assert list(store.iter_prefixes("/")) == ["kept"]

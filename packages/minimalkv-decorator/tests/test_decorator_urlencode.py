@@ -138,3 +138,39 @@ def test_encoding_round_trips_and_is_quote_plus(key: str) -> None:
     encoded = encode_key(key)
     assert encoded == quote_plus(key.encode("utf-8"))
     assert decode_key(encoded) == key
+
+
+def _prefixes_of_listed_keys(store: KeyValueStore, delimiter: str, prefix: str) -> set[str]:
+    """The prefixes ``iter_prefixes`` must yield: computed from the keys ``iter_keys`` lists."""
+    found = set()
+    for key in store.iter_keys(prefix):
+        end = key.find(delimiter, len(prefix))
+        found.add(key if end < 0 else key[: end + len(delimiter)])
+    return found
+
+
+# Keys of the wrapped store that are not valid percent-encoding of any key: never listed.
+NOT_ENCODED = ["a%2F%zz", "c%2Fx%2F%ZZ", "d%2fy", "f%2F%", "g%2Fh%2F%C3", "bad+key%2Fx%2"]
+
+
+@pytest.mark.parametrize("delimiter", ["/", " ", ":", "x", "%"])
+@pytest.mark.parametrize("prefix", ["", "c", "c/", "g/"])
+def test_iter_prefixes_yields_only_prefixes_of_listed_keys(delimiter: str, prefix: str) -> None:
+    inner = DictStore()
+    store = URLEncodeKeysDecorator(inner)
+    for key in ["b/ok", "c/x/ok", "e /", "g/h:i", "plain"]:
+        store.put(key, b"")
+    for key in NOT_ENCODED:
+        inner.put(key, b"")
+    assert sorted(store.iter_keys()) == ["b/ok", "c/x/ok", "e /", "g/h:i", "plain"]
+    assert set(store.iter_prefixes(delimiter, prefix)) == _prefixes_of_listed_keys(
+        store, delimiter, prefix
+    )
+
+
+def test_a_group_of_only_invalid_encodings_leaves_no_prefix() -> None:
+    inner = DictStore()
+    store = URLEncodeKeysDecorator(inner)
+    inner.put("a%2F%zz", b"")
+    store.put("kept", b"")
+    assert list(store.iter_prefixes("/")) == ["kept"]

@@ -81,10 +81,26 @@ class PrefixDecorator(StoreDecorator[WrappedStore]):
         """Iterate over the distinct key prefixes up to ``delimiter`` (see KeyValueStore).
 
         The wrapped store does the work; a ``delimiter`` inside the decorator's prefix is not
-        seen, because the search starts after ``prefix``.
+        seen, because the search starts after ``prefix``. Only prefixes of listed keys are
+        yielded: a whole key only when :meth:`iter_keys` lists it, a prefix ending in
+        ``delimiter`` only when some listed key starts with it (keys written past the
+        decorator that it does not list, such as ``prefix + "/x"``, leave no prefix).
         """
         if not isinstance(prefix, str):
             raise InvalidArgumentError(f"prefix must be a str, not {type(prefix).__name__}")
+        # Called now, not in the generator: the wrapped store checks the arguments at once.
         found = self._dstore.iter_prefixes(delimiter, self._prefix + prefix)
+        return self._listed_prefixes(found, delimiter)
+
+    def _listed_prefixes(self, found: Iterator[str], delimiter: str) -> Iterator[str]:
         own, start = self._prefix, len(self._prefix)
-        return (item[start:] for item in found if len(item) > start and item.startswith(own))
+        for item in found:
+            if len(item) <= start or not item.startswith(own):
+                continue
+            if item.endswith(delimiter):
+                # A key ending in the delimiter or a group of keys: is one of them listed?
+                inner_keys = self._dstore.iter_keys(item)
+                if any(self._outer_key(inner) is not None for inner in inner_keys):
+                    yield item[start:]
+            elif self._outer_key(item) is not None:
+                yield item[start:]

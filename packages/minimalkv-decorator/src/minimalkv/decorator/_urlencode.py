@@ -109,6 +109,8 @@ class URLEncodeKeysDecorator(StoreDecorator[WrappedStore]):
         When the encoded delimiter starts with ``%`` or ``+`` (``/``, space, most punctuation)
         the wrapped store does the work on encoded keys: such a sequence can only start at a
         character boundary, so it finds the same delimiters. Otherwise the keys are scanned.
+        Either way only prefixes of listed keys are yielded: keys in the wrapped store that the
+        decorator could not have written (``a%2F%zz``) leave no prefix (``a/``).
         """
         try:
             inner_delimiter = quote_plus(delimiter, safe="", encoding="utf-8", errors="strict")
@@ -118,5 +120,19 @@ class URLEncodeKeysDecorator(StoreDecorator[WrappedStore]):
         if not inner_delimiter or inner_delimiter[0] not in "%+":
             # The base class validates the arguments and scans self.iter_keys.
             return KeyValueStore.iter_prefixes(self, delimiter, prefix)
-        found = map(decode_key, self._dstore.iter_prefixes(inner_delimiter, inner_prefix))
-        return (item for item in found if item is not None)
+        # Called now, not in the generator: the wrapped store checks the arguments at once.
+        found = self._dstore.iter_prefixes(inner_delimiter, inner_prefix)
+        return self._listed_prefixes(found, inner_delimiter)
+
+    def _listed_prefixes(self, found: Iterator[str], inner_delimiter: str) -> Iterator[str]:
+        # Only prefixes of listed keys: a whole key when it decodes, a prefix ending in the
+        # delimiter when some key under it decodes (keys such as "a%2F%zz" are not listed, so
+        # they leave no "a/").
+        for item in found:
+            decoded = decode_key(item)
+            if decoded is None:
+                continue
+            if not item.endswith(inner_delimiter) or any(
+                decode_key(inner) is not None for inner in self._dstore.iter_keys(item)
+            ):
+                yield decoded
