@@ -196,14 +196,14 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
             return self._get_checked(key, exc)
         try:
             # The common case without an fstat (which costs more than the read): a value
-            # shorter than the first read, read by one pread whose length the file's size
-            # (lseek to the end) confirms. pread fails on a FIFO, socket or terminal (ESPIPE);
-            # devices readable at an offset report a size of 0 (/dev/zero, /dev/null,
-            # /dev/kmsg) or the size of a disk. Everything else (an empty or long value, a file
-            # that grew, an error) is decided by the full check, which refuses anything but a
-            # regular file.
+            # shorter than the first read, read by one pread (a short read of a regular file
+            # means its end). What else could answer it: a link is refused by O_NOFOLLOW, a
+            # socket cannot be opened, pread fails on a FIFO or terminal (ESPIPE), and the
+            # devices a link could have led to fill the read (/dev/zero) or give nothing
+            # (/dev/null). Those, long values and errors are decided by the full check, which
+            # refuses anything but a regular file.
             data = os.pread(fd, _FIRST_READ, 0)
-            if 0 < len(data) < _FIRST_READ and os.lseek(fd, 0, os.SEEK_END) == len(data):
+            if 0 < len(data) < _FIRST_READ:
                 return data
         except OSError:
             pass
