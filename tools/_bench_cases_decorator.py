@@ -30,13 +30,11 @@ def _chunks(items: list[Any], size: int) -> list[list[Any]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def _paired_get(settings: Settings, decorated: Any, bare: Any) -> Paired:
-    from minimalkv.decorator import ReadOnlyDecorator
-
+def _paired_get(settings: Settings, decorated: Any, bare: Any, writable: Any = None) -> Paired:
     items = _items(settings)
     # Both sides are filled the way an application fills them: through the store it then
-    # reads from (for read-only, through the wrapped store, as writes are refused).
-    writable = decorated.store if isinstance(decorated, ReadOnlyDecorator) else decorated
+    # reads from, or for a read-only view through the store it wraps (``writable``).
+    writable = decorated if writable is None else writable
     for key, value in items:
         bare.put(key, value)
         writable.put(key, value)
@@ -55,7 +53,8 @@ def _build_readonly_get(settings: Settings, stack: contextlib.ExitStack) -> Pair
     from minimalkv.decorator import ReadOnlyDecorator
     from minimalkv.memory import DictStore
 
-    return _paired_get(settings, ReadOnlyDecorator(DictStore()), DictStore())
+    inner = DictStore()
+    return _paired_get(settings, ReadOnlyDecorator(inner), DictStore(), writable=inner)
 
 
 def _build_prefix_put(settings: Settings, stack: contextlib.ExitStack) -> Paired:
