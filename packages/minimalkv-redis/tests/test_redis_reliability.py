@@ -1,4 +1,4 @@
-"""Reliability: no part of a Redis password shows in any repr, message, warning or log record.
+"""Reliability on Redis: hostile input, and no part of a password shows in any text.
 
 Every URL form with a secret is tried against a closed port on loopback, so the store is built
 (or refused) and its first call fails with a connection error whose whole chain is checked.
@@ -8,16 +8,22 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Callable
+from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from minimalkv import StoreCapabilities
 from minimalkv.contract import (
     ENCODED_SECRETS,
     PRINTABLE_SECRETS,
     RELIABILITY_MARK,
+    HostileInputContract,
+    StoreFactory,
     assert_no_secret_leaks,
     url_form,
 )
+from minimalkv.redis import RedisStore
 
 pytestmark = RELIABILITY_MARK
 
@@ -59,3 +65,11 @@ def test_printable_secret_never_shows(form: str, secret: str) -> None:
 @given(form=st.sampled_from(sorted(FORMS)), secret=ENCODED_SECRETS)
 def test_percent_encoded_secret_never_shows(form: str, secret: str) -> None:
     assert_no_secret_leaks(lambda s: FORMS[form](url_form(s, encode=True)), secret)
+
+
+class TestRedisStoreHostileInput(HostileInputContract):
+    capabilities = StoreCapabilities(copy=True, ttl=True)
+
+    @pytest.fixture
+    def store_factory(self, fresh_client: Callable[[], Any]) -> StoreFactory:
+        return lambda: RedisStore(fresh_client())

@@ -1,4 +1,4 @@
-"""Reliability: no part of a database password shows in any repr, message, warning or log record.
+"""Reliability on SQL: hostile input, and no part of a password shows in any text.
 
 Every URL form with a secret points at a closed port on loopback, so building the store (which
 creates its table) or its first call fails with a connection error whose whole chain is checked.
@@ -7,17 +7,27 @@ creates its table) or its first call fails with a connection error whose whole c
 from __future__ import annotations
 
 import socket
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import ClassVar
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from minimalkv import StoreCapabilities
 from minimalkv.contract import (
     ENCODED_SECRETS,
     PRINTABLE_SECRETS,
     RELIABILITY_MARK,
+    HostileInputContract,
+    StoreFactory,
     assert_no_secret_leaks,
     url_form,
 )
+
+sys.path.insert(0, str(Path(__file__).parent))
+from sql_servers import drop_tables, engine_for, make_store_factory
 
 pytestmark = RELIABILITY_MARK
 
@@ -55,3 +65,30 @@ UNICODE_FORMS = sorted(name for name in FORMS if name.startswith("postgresql"))
 @given(form=st.sampled_from(UNICODE_FORMS), secret=ENCODED_SECRETS)
 def test_percent_encoded_secret_never_shows(form: str, secret: str) -> None:
     assert_no_secret_leaks(lambda s: FORMS[form](url_form(s, encode=True)), secret)
+
+
+class _SqlHostileInput(HostileInputContract):
+    capabilities = StoreCapabilities(copy=True)
+    backend: ClassVar[str] = "sqlite"
+
+    @pytest.fixture
+    def store_factory(self, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StoreFactory]:
+        engine = engine_for(self.backend, tmp_path_factory)
+        created: list[str] = []
+        try:
+            yield make_store_factory(engine, False, created)
+        finally:
+            drop_tables(engine, created)
+            engine.dispose()
+
+
+class TestSqliteHostileInput(_SqlHostileInput):
+    pass
+
+
+class TestPostgresqlHostileInput(_SqlHostileInput):
+    backend = "postgresql"
+
+
+class TestMariadbHostileInput(_SqlHostileInput):
+    backend = "mariadb"

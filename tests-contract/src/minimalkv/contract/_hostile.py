@@ -58,6 +58,7 @@ HOSTILE_VALUES: Final = st.one_of(
 """What a hostile caller passes as a value: bytes, and objects that are not bytes."""
 
 _WRITES: Final = frozenset({"put", "put_file-stream", "put_file-path", "put_many", "copy", "move"})
+"""The calls that write under the drawn key (or, for move, under its target)."""
 
 
 def is_documented_error(error: BaseException) -> bool:
@@ -65,7 +66,9 @@ def is_documented_error(error: BaseException) -> bool:
     return isinstance(error, (MinimalKVError, TypeError))
 
 
-def _calls(scratch: Path, copy: bool) -> dict[str, Callable[[Any, Any, Any], object]]:
+def _calls(
+    scratch: Path, *, copy: bool, url: bool, ttl: bool
+) -> dict[str, Callable[[Any, Any, Any], object]]:
     """Every public method, called with a key ``k``, a value ``v`` and a text-ish ``p``."""
 
     def put_file_path(s: Any, k: Any, v: Any) -> object:
@@ -102,6 +105,11 @@ def _calls(scratch: Path, copy: bool) -> dict[str, Callable[[Any, Any, Any], obj
         "delete_many": lambda s, k, v: s.delete_many([k]),
         "delete_many-not-iterable": lambda s, k, v: s.delete_many(k),
     }
+    if url:
+        calls["url_for"] = lambda s, k, v: s.url_for(k)
+    if ttl:
+        calls["put-ttl"] = lambda s, k, v: s.put(SENTINEL_KEY, b"data", ttl_secs=v)
+        calls["put_file-ttl"] = lambda s, k, v: s.put_file(SENTINEL_KEY, io.BytesIO(), ttl_secs=v)
     if copy:
         calls["copy"] = lambda s, k, v: s.copy(SENTINEL_KEY, k)
         calls["copy-source"] = lambda s, k, v: s.copy(k, "copy-target")
@@ -136,7 +144,8 @@ class HostileInputContract(ContractBase):
 
     def _run_hostile(self, store: BlobStore, scratch: Path) -> None:
         store.put(SENTINEL_KEY, SENTINEL_VALUE)
-        calls = _calls(scratch, capabilities_of(store).copy)
+        offered = capabilities_of(store)
+        calls = _calls(scratch, copy=offered.copy, url=offered.url, ttl=offered.ttl)
         call_names = sorted(calls)
         step = st.tuples(st.sampled_from(call_names), HOSTILE_KEYS, HOSTILE_VALUES)
         options: dict[str, Any] = {
