@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from minimalkv import StoreCapabilities
+from minimalkv import BlobStore, StoreCapabilities
 from minimalkv.contract import HostileInputContract, StoreFactory
 from minimalkv.fs import FilesystemStore, HFilesystemStore
 
 
-class TestFilesystemStoreHostileInput(HostileInputContract):
+class _FsHostileInput(HostileInputContract):
+    def hostile_state(self, store: BlobStore) -> object:
+        """Every key and value, and every path under the root (a refused call leaves no file)."""
+        assert isinstance(store, FilesystemStore)
+        root = Path(store.root)
+        return super().hostile_state(store), sorted(
+            str(p.relative_to(root)) for p in root.rglob("*")
+        )
+
+
+class TestFilesystemStoreHostileInput(_FsHostileInput):
     capabilities = StoreCapabilities(copy=True, url=True)
 
     @pytest.fixture
@@ -16,7 +28,7 @@ class TestFilesystemStoreHostileInput(HostileInputContract):
         return lambda: FilesystemStore(tmp_path_factory.mktemp("fs"))
 
 
-class TestHFilesystemStoreHostileInput(HostileInputContract):
+class TestHFilesystemStoreHostileInput(_FsHostileInput):
     capabilities = StoreCapabilities(copy=True, url=True, extended_keys=True)
     hierarchical_keys = True
 
