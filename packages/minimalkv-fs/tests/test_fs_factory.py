@@ -6,7 +6,13 @@ import os
 from pathlib import Path
 
 import pytest
-from minimalkv import ConfigurationError, get_store, get_store_from_url, url2dict
+from minimalkv import (
+    ConfigurationError,
+    InvalidArgumentError,
+    get_store,
+    get_store_from_url,
+    url2dict,
+)
 from minimalkv.fs import (
     FilesystemStore,
     HFilesystemStore,
@@ -143,3 +149,19 @@ def test_pathlike_path(tmp_path: Path) -> None:
     store = get_store("fs", path=tmp_path / "pl")
     assert isinstance(store, FilesystemStore)
     assert store.root == str(tmp_path / "pl")
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [("a\x00b", "null byte"), ("\ud800x", "cannot be encoded for the file system")],
+)
+def test_a_directory_the_file_system_cannot_name_is_refused(
+    tmp_path: Path, name: str, reason: str
+) -> None:
+    with pytest.raises(ConfigurationError, match=reason):
+        get_store_from_url(f"fs://{tmp_path}/{name}")
+    with pytest.raises(ConfigurationError, match=reason):
+        get_store("fs", path=f"{tmp_path}/{name}")
+    with pytest.raises(InvalidArgumentError, match=reason):
+        FilesystemStore(f"{tmp_path}/{name}")
+    assert os.listdir(tmp_path) == []

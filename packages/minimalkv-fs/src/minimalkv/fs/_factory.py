@@ -16,7 +16,7 @@ from typing import Any, Final
 from minimalkv import ConfigurationError, KeyValueStore
 from minimalkv.backend import StoreType, StoreUrl, check_params, parse_bool
 
-from ._store import FilesystemStore, HFilesystemStore
+from ._store import FilesystemStore, HFilesystemStore, unusable_path
 from ._web import HWebFilesystemStore, WebFilesystemStore
 
 __all__ = ["STORE_TYPE"]
@@ -52,6 +52,9 @@ def _create(
 
 
 def _prepare_directory(path: str, create_if_missing: bool) -> None:
+    unusable = unusable_path(path)
+    if unusable:
+        raise ConfigurationError(f"the directory {path!r} of the filesystem store {unusable}")
     if create_if_missing:
         try:
             os.makedirs(path, exist_ok=True)

@@ -109,6 +109,9 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
             or not 0 <= raw_perm <= 0o7777
         ):
             raise InvalidArgumentError(f"perm must be an int mode such as 0o640, got {perm!r}")
+        unusable = unusable_path(os.fspath(root))
+        if unusable:
+            raise InvalidArgumentError(f"root {os.fspath(root)!r} {unusable}")
         self.root: str = os.path.abspath(os.fspath(root))
         """The absolute path of the store's directory (resolved once, at construction)."""
         self._perm = perm
@@ -740,6 +743,20 @@ class HFilesystemStore(ExtendedKeyspaceMixin, FilesystemStore):
     delete empties them. A key cannot be both a file and a directory: while ``a/b`` exists,
     writing ``a`` raises :class:`~minimalkv.fs.KeyConflictError`, and the other way round.
     """
+
+
+def unusable_path(path: str) -> str | None:
+    """Say why the file system cannot take ``path`` (a null byte, text it cannot encode).
+
+    None when it can; the reason completes a sentence about the path.
+    """
+    if "\x00" in path:
+        return "contains a null byte, which no file system path may contain"
+    try:
+        os.fsencode(path)
+    except UnicodeEncodeError as exc:
+        return f"cannot be encoded for the file system ({exc.reason})"
+    return None
 
 
 def _stays_under_root(key: str) -> bool:
