@@ -29,6 +29,8 @@ __all__ = [
     "engine_for",
     "fresh_table_name",
     "make_store_factory",
+    "process_batch_writer",
+    "process_copier",
     "process_writer",
     "require",
 ]
@@ -185,5 +187,46 @@ def process_writer(url: str, table: str, number: int, rounds: int) -> None:
         store = SQLAlchemyStore(engine, MetaData(), table)
         for _ in range(rounds):
             store.put("contested", bytes([number]) * 4096)
+    finally:
+        engine.dispose()
+
+
+BATCH_KEYS: Final = tuple(f"batch-{number:03d}" for number in range(200))
+"""The keys every :func:`process_batch_writer` writes, each process in its own orders."""
+
+
+def _process_store(url: str, table: str) -> tuple[Engine, SQLAlchemyStore]:
+    connect_args: dict[str, object] = {}
+    if "pymysql" in url:
+        connect_args["max_allowed_packet"] = 1 << 26
+    engine = create_engine(url, connect_args=connect_args)
+    return engine, SQLAlchemyStore(engine, MetaData(), table)
+
+
+def process_batch_writer(url: str, table: str, number: int, rounds: int) -> None:
+    """``put_many`` and ``delete_many`` of :data:`BATCH_KEYS` in shuffled orders (a subprocess)."""
+    import random
+
+    shuffler = random.Random(number)
+    engine, store = _process_store(url, table)
+    try:
+        for round_ in range(rounds):
+            keys = list(BATCH_KEYS)
+            shuffler.shuffle(keys)
+            if round_ % 5 == 4:
+                store.delete_many(keys[: len(keys) // 2])
+            else:
+                store.put_many({key: bytes([number]) * 64 for key in keys})
+    finally:
+        engine.dispose()
+
+
+def process_copier(url: str, table: str, forward: bool, rounds: int) -> None:
+    """``copy`` between ``left`` and ``right``, one way round (a subprocess)."""
+    engine, store = _process_store(url, table)
+    source, dest = ("left", "right") if forward else ("right", "left")
+    try:
+        for _ in range(rounds):
+            store.copy(source, dest)
     finally:
         engine.dispose()

@@ -17,11 +17,14 @@ from sqlalchemy.exc import DBAPIError
 sys.path.insert(0, str(Path(__file__).parent))
 from sql_servers import (
     BACKENDS,
+    BATCH_KEYS,
     drop_tables,
     engine_for,
     fresh_table_name,
     make_store_factory,
     mysql_packet_size,  # noqa: F401  (session fixture)
+    process_batch_writer,
+    process_copier,
     process_writer,
 )
 
@@ -218,6 +221,40 @@ def test_sql_concurrent_puts_of_one_key_from_processes(
         worker.join(timeout=120)
     assert [worker.exitcode for worker in workers] == [0, 0, 0, 0]
     assert store.get("contested") in {bytes([number]) * 4096 for number in range(4)}
+
+
+def _run_processes(target: object, argument_lists: list[tuple[object, ...]]) -> None:
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=target, args=args) for args in argument_lists]  # type: ignore[arg-type]  # any callable target
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=300)
+    assert [worker.exitcode for worker in workers] == [0] * len(workers)
+
+
+def test_sql_concurrent_batches_in_different_orders_never_fail(
+    engine: Engine, store: SQLAlchemyStore
+) -> None:
+    url = engine.url.render_as_string(hide_password=False)
+    _run_processes(
+        process_batch_writer, [(url, store.table.name, number, 40) for number in range(4)]
+    )
+    values = store.get_many(list(BATCH_KEYS))
+    assert set(values.values()) <= {bytes([number]) * 64 for number in range(4)}
+    assert set(store.keys()) <= set(BATCH_KEYS)
+
+
+def test_sql_copies_in_opposite_directions_never_fail(
+    engine: Engine, store: SQLAlchemyStore
+) -> None:
+    store.put_many({"left": b"L" * 100, "right": b"R" * 100})
+    url = engine.url.render_as_string(hide_password=False)
+    _run_processes(
+        process_copier, [(url, store.table.name, number % 2 == 0, 60) for number in range(4)]
+    )
+    assert store.get("left") in (b"L" * 100, b"R" * 100)
+    assert store.get("right") in (b"L" * 100, b"R" * 100)
 
 
 def test_sql_rows_hold_exactly_what_was_put(engine: Engine, store: SQLAlchemyStore) -> None:

@@ -7,6 +7,11 @@
     DBAPIError: connection lost, refused, invalidated  -> StoreConnectionError
     any other SQLAlchemyError                          -> StoreError
 
+A transaction the database asks to run again (deadlock, serialization failure: SQLSTATE 40001
+and 40P01, MySQL/MariaDB 1213 and 1205) is retried by the store first, at most
+:data:`TRANSACTION_ATTEMPTS` times in all with a short jittered backoff (:func:`should_retry`,
+:func:`retry_delay`); only when every attempt failed is it translated.
+
 Messages name the operation and the store (its URL without password and the table), and the
 driver's own message, never the statement's parameters (they hold the values).
 """
@@ -14,16 +19,25 @@ driver's own message, never the statement's parameters (they hold the values).
 from __future__ import annotations
 
 import contextlib
+import random
 from collections.abc import Iterator
 from typing import Final
 
 from minimalkv import StoreConnectionError, StoreError, StoreTimeoutError
 from sqlalchemy import exc
 
-__all__ = ["translate_errors"]
+__all__ = ["TRANSACTION_ATTEMPTS", "retry_delay", "should_retry", "translate_errors"]
 
-# PostgreSQL SQLSTATEs: 57014 query_canceled (statement_timeout), 55P03 lock_not_available,
-# 40P01 deadlock_detected is retried by nobody here and stays a StoreError.
+TRANSACTION_ATTEMPTS: Final = 8
+"""How often a write transaction is tried when the database asks for it to be run again."""
+_FIRST_DELAY: Final = 0.005
+_MAX_DELAY: Final = 0.2
+# SQLSTATE 40001 serialization_failure, 40P01 deadlock_detected (PostgreSQL; MySQL reports
+# 40001 for its deadlocks too); MySQL/MariaDB 1213 deadlock, 1205 lock wait timeout.
+_RETRY_STATES: Final = frozenset({"40001", "40P01"})
+_RETRY_CODES: Final = frozenset({1213, 1205})
+
+# PostgreSQL SQLSTATEs: 57014 query_canceled (statement_timeout), 55P03 lock_not_available.
 _PG_TIMEOUT_STATES: Final = frozenset({"57014", "55P03"})
 # MySQL/MariaDB error numbers: 1205 lock wait timeout, 3024 / 1969 max execution time.
 _MYSQL_TIMEOUT_CODES: Final = frozenset({1205, 3024, 1969})
@@ -39,6 +53,20 @@ def _driver_code(orig: BaseException | None) -> int | None:
     if args and isinstance(args[0], int) and not isinstance(args[0], bool):
         return args[0]
     return None
+
+
+def should_retry(error: BaseException) -> bool:
+    """Return whether ``error`` is a database's request to run the transaction again."""
+    if not isinstance(error, exc.DBAPIError) or error.connection_invalidated:
+        return False
+    orig = error.orig
+    return getattr(orig, "sqlstate", None) in _RETRY_STATES or _driver_code(orig) in _RETRY_CODES
+
+
+def retry_delay(attempt: int) -> float:
+    """Return the seconds to wait before retry ``attempt`` (1, 2, ...): jittered, bounded."""
+    ceiling = min(_MAX_DELAY, _FIRST_DELAY * 2**attempt)
+    return random.uniform(ceiling / 2, ceiling)
 
 
 def _classify(error: exc.SQLAlchemyError) -> type[StoreError]:

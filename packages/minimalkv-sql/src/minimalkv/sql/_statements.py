@@ -35,6 +35,8 @@ class Statements:
     """Delete ``key``."""
     delete_many: Delete
     """Delete the expanding parameter ``keys``."""
+    lock_rows: Select[str] | None
+    """``SELECT ... FOR UPDATE`` of the expanding parameter ``keys`` in key order (not SQLite)."""
 
 
 def _upsert(table: Table, dialect_name: str, source: Select[Any] | None = None) -> Insert:
@@ -79,4 +81,9 @@ def build_statements(table: Table, dialect_name: str) -> Statements:
         length=select(func.length(value)).where(by_key),
         delete=delete(table).where(by_key),
         delete_many=delete(table).where(in_keys),
+        lock_rows=(
+            None
+            if dialect_name == "sqlite"
+            else select(key).where(in_keys).order_by(key).with_for_update()
+        ),
     )

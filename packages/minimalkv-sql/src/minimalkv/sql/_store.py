@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator
-from typing import IO, Any, Final
+import time
+from collections.abc import Callable, Iterator
+from operator import itemgetter
+from typing import IO, Any, Final, TypeVar
 
 from minimalkv import (
     CopyMixin,
@@ -20,7 +22,7 @@ from sqlalchemy import Connection, Engine, MetaData, Table, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 
-from ._errors import translate_errors
+from ._errors import TRANSACTION_ATTEMPTS, retry_delay, should_retry, translate_errors
 from ._statements import build_statements
 from ._table import KEY_LENGTH, define_table
 
@@ -32,6 +34,7 @@ _BATCH: Final = 500
 """Keys per ``IN (...)`` list of get_many and delete_many (below every driver's limits)."""
 _LISTABLE_LOW: Final = " "
 _LISTABLE_HIGH: Final = "~"
+_T = TypeVar("_T")
 
 
 def _prefix_bounds(prefix: str) -> tuple[str, str | None] | None:
@@ -249,46 +252,94 @@ class SQLAlchemyStore(CopyMixin, KeyValueStore):
                 low, inclusive = tail, False
 
     # ----------------------------------------------------------------- writing
+    # Every write is one transaction run by _write. Writers that touch several rows touch them
+    # in key order (sorted batches, copy and move lock both rows in order first), so two
+    # writers never wait for each other in a cycle; what the database still reports as a
+    # deadlock or serialization failure is run again, a bounded number of times.
+    def _write(self, work: Callable[[Connection], _T]) -> _T:
+        """Run ``work`` in a transaction; again while the database asks for that (bounded)."""
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                with self._turns, self.bind.begin() as conn:
+                    return work(conn)
+            except DBAPIError as error:
+                if attempt >= TRANSACTION_ATTEMPTS or not should_retry(error):
+                    raise
+            time.sleep(retry_delay(attempt))
+
     def _put(self, key: str, data: bytes) -> str:
-        with self._turns, translate_errors(self._where, "put", key), self.bind.begin() as conn:
+        def work(conn: Connection) -> None:
             conn.execute(self._sql.upsert, {"key": key, "value": data})
+
+        with translate_errors(self._where, "put", key):
+            self._write(work)
         return key
 
     def _put_many(self, pairs: list[tuple[str, bytes]]) -> list[str]:
         if not pairs:
             return []
-        with self._turns, translate_errors(self._where, "put_many"), self.bind.begin() as conn:
+        # Sorted (stably, so the last of equal keys still wins): every writer locks rows in
+        # the same order.
+        rows: list[tuple[str, bytes]] = sorted(pairs, key=itemgetter(0))
+
+        def work(conn: Connection) -> None:
             if self._raw_upsert is None:
-                conn.execute(self._sql.upsert, [{"key": k, "value": v} for k, v in pairs])
+                conn.execute(self._sql.upsert, [{"key": k, "value": v} for k, v in rows])
             elif self._raw_positional:
-                conn.exec_driver_sql(self._raw_upsert, pairs)
+                conn.exec_driver_sql(self._raw_upsert, rows)
             else:
-                conn.exec_driver_sql(self._raw_upsert, [{"key": k, "value": v} for k, v in pairs])
+                conn.exec_driver_sql(self._raw_upsert, [{"key": k, "value": v} for k, v in rows])
+
+        with translate_errors(self._where, "put_many"):
+            self._write(work)
         return [key for key, _ in pairs]
 
     def _delete(self, key: str) -> None:
-        with self._turns, translate_errors(self._where, "delete", key), self.bind.begin() as conn:
+        def work(conn: Connection) -> None:
             conn.execute(self._sql.delete, {"key": key})
+
+        with translate_errors(self._where, "delete", key):
+            self._write(work)
 
     def _delete_many(self, keys: list[str]) -> None:
         if not keys:
             return
-        unique = list(dict.fromkeys(keys))
-        with self._turns, translate_errors(self._where, "delete_many"), self.bind.begin() as conn:
+        unique = sorted(set(keys))
+
+        def work(conn: Connection) -> None:
             for start in range(0, len(unique), _BATCH):
                 conn.execute(self._sql.delete_many, {"keys": unique[start : start + _BATCH]})
 
+        with translate_errors(self._where, "delete_many"):
+            self._write(work)
+
     def _copy(self, source: str, dest: str) -> str:
-        with self._turns, translate_errors(self._where, "copy", source), self.bind.begin() as conn:
+        def work(conn: Connection) -> None:
+            self._lock_in_order(conn, source, dest)
             self._copy_in(conn, source, dest)
+
+        with translate_errors(self._where, "copy", source):
+            self._write(work)
         return dest
 
     def _move(self, source: str, dest: str) -> str:
-        with self._turns, translate_errors(self._where, "move", source), self.bind.begin() as conn:
+        def work(conn: Connection) -> None:
+            self._lock_in_order(conn, source, dest)
             self._copy_in(conn, source, dest)
             if source != dest:
                 conn.execute(self._sql.delete, {"key": source})
+
+        with translate_errors(self._where, "move", source):
+            self._write(work)
         return dest
+
+    def _lock_in_order(self, conn: Connection, source: str, dest: str) -> None:
+        # copy(x, y) racing copy(y, x) would otherwise take the two row locks in opposite
+        # orders. SQLite locks the whole database and needs no row locks.
+        if self._sql.lock_rows is not None:
+            conn.execute(self._sql.lock_rows, {"keys": sorted({source, dest})}).all()
 
     def _copy_in(self, conn: Connection, source: str, dest: str) -> None:
         copied = conn.execute(self._sql.copy, {"source": source, "dest": dest}).rowcount
