@@ -377,3 +377,33 @@ def test_sql_bad_server_urls_are_configuration_errors(url: str, message: str) ->
 def test_sql_bad_port_parameter(port: object) -> None:
     with pytest.raises(ConfigurationError, match="port must be a number from 1 to 65535"):
         get_store("sql+postgresql", host="h", database="db", port=port)
+
+
+def test_sql_mariadb_value_over_max_allowed_packet_says_so() -> None:
+    engine = require("mysql")
+    with engine.connect() as conn:
+        before = int(conn.execute(text("SELECT @@GLOBAL.max_allowed_packet")).scalar_one())
+        conn.execute(text("SET GLOBAL max_allowed_packet = 1048576"))  # new connections only
+    table = fresh_table_name()
+    store = get_store_from_url(f"sql+mariadb://{MYSQL_URL.split('://', 1)[1]}?table={table}")
+    assert isinstance(store, SQLAlchemyStore)
+    try:
+        store.put("kept", b"old")
+        for call in (
+            lambda: store.put("kept", b"x" * (2 << 20)),
+            lambda: store.put_many({"kept": b"y" * (1 << 20), "other": b"z" * (1 << 20)}),
+        ):
+            with pytest.raises(
+                StoreError, match="larger than the server's max_allowed_packet"
+            ) as info:
+                call()
+            assert not isinstance(info.value, StoreConnectionError)
+            assert "raise it on the server" in str(info.value)
+        assert store.get("kept") == b"old"
+        assert "other" not in store
+    finally:
+        with engine.connect() as conn:
+            conn.execute(text(f"SET GLOBAL max_allowed_packet = {before}"))
+        engine.dispose()
+        drop_tables(store.bind, [table])
+        store.close()

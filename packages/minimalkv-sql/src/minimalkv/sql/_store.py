@@ -16,9 +16,11 @@ from minimalkv import (
     KeyMetadata,
     KeyNotFoundError,
     KeyValueStore,
+    StoreConnectionError,
+    StoreError,
 )
 from minimalkv.backend import BytesReader, check_prefix
-from sqlalchemy import Connection, Engine, MetaData, Table, select
+from sqlalchemy import Connection, Engine, MetaData, Table, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 
@@ -273,8 +275,12 @@ class SQLAlchemyStore(CopyMixin, KeyValueStore):
         def work(conn: Connection) -> None:
             conn.execute(self._sql.upsert, {"key": key, "value": data})
 
-        with translate_errors(self._where, "put", key):
-            self._write(work)
+        try:
+            with translate_errors(self._where, "put", key):
+                self._write(work)
+        except StoreConnectionError as error:
+            self._explain_packet(error, len(data), "put", key)
+            raise
         return key
 
     def _put_many(self, pairs: list[tuple[str, bytes]]) -> list[str]:
@@ -292,9 +298,39 @@ class SQLAlchemyStore(CopyMixin, KeyValueStore):
             else:
                 conn.exec_driver_sql(self._raw_upsert, [{"key": k, "value": v} for k, v in rows])
 
-        with translate_errors(self._where, "put_many"):
-            self._write(work)
+        try:
+            with translate_errors(self._where, "put_many"):
+                self._write(work)
+        except StoreConnectionError as error:
+            self._explain_packet(error, sum(len(value) for _, value in rows), "put_many", None)
+            raise
         return [key for key, _ in pairs]
+
+    def _explain_packet(
+        self, error: StoreConnectionError, size: int, operation: str, key: str | None
+    ) -> None:
+        """Raise a StoreError that says so when ``size`` bytes exceed ``max_allowed_packet``.
+
+        MySQL and MariaDB drop the connection when a statement is larger than the server's
+        ``max_allowed_packet``, which the driver reports as a lost connection. After such a
+        failure (never on the way of a successful call) the store asks the server for its
+        limit; if the values alone exceed it, the error says that instead.
+        """
+        if self._dialect_name not in ("mysql", "mariadb"):
+            return
+        try:
+            with self.bind.connect() as conn:
+                limit = int(conn.execute(text("SELECT @@max_allowed_packet")).scalar_one())
+        except Exception:
+            return
+        if size < limit:
+            return
+        raise StoreError(
+            f"{operation} on {self._where} failed: the values of the call ({size} bytes) are "
+            f"larger than the server's max_allowed_packet ({limit} bytes); raise it on the "
+            "server (max_allowed_packet = 1G, at most 1 GiB) or put fewer or smaller values",
+            key=key,
+        ) from error
 
     def _delete(self, key: str) -> None:
         def work(conn: Connection) -> None:
