@@ -407,3 +407,14 @@ def test_sql_mariadb_value_over_max_allowed_packet_says_so() -> None:
         engine.dispose()
         drop_tables(store.bind, [table])
         store.close()
+
+
+def test_a_password_pymysql_cannot_send_is_refused_without_showing_it() -> None:
+    secret = "pass\u0100word"  # noqa: S105 - a made-up password
+    with pytest.raises(ConfigurationError, match="Latin-1") as info:
+        get_store_from_url("sql+mariadb://u:pass%C4%80word@127.0.0.1:1/db")
+    assert secret not in str(info.value)
+    assert info.value.__cause__ is None
+    assert info.value.__context__ is None  # the driver's error, which holds it, is not chained
+    with pytest.raises(ConfigurationError, match="Latin-1"):
+        get_store("sql+mysql", host="127.0.0.1", port=1, password=secret, database="db")

@@ -200,10 +200,12 @@ def _server_creator(backend: str) -> Any:
         query, connect_args = driver_settings(
             type_name, backend, driver, _options(type_name, params.get("options"))
         )
+        password = parse_str("password", params.get("password"), where=where)
+        _check_password(where, driver, password)
         url = URL.create(
             f"{backend}+{driver}",
             username=parse_str("user", params.get("user"), where=where),
-            password=parse_str("password", params.get("password"), where=where),
+            password=password,
             host=parse_str("host", params.get("host"), where=where),
             port=port,
             database=parse_str("database", params.get("database"), where=where),
@@ -219,6 +221,23 @@ def _server_creator(backend: str) -> Any:
         )
 
     return create
+
+
+def _check_password(where: str, driver: str, password: str | None) -> None:
+    # PyMySQL sends a password as Latin-1; any other character would fail deep inside the
+    # driver with an error that carries the whole password.
+    if driver != "pymysql" or password is None:
+        return
+    try:
+        password.encode("latin-1")
+    except UnicodeEncodeError:
+        pass  # raised below, outside the handler: the encoding error must not be chained
+    else:
+        return
+    raise ConfigurationError(
+        f"{where}: the password holds characters the driver PyMySQL cannot send (it sends "
+        "passwords as Latin-1); choose a password of Latin-1 characters"
+    )
 
 
 def _server_params_from_url(url: StoreUrl) -> dict[str, Any]:
