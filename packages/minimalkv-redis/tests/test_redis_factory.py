@@ -7,7 +7,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +23,8 @@ from minimalkv import (
     get_store_from_url,
     url2dict,
 )
+from minimalkv.contract import closed_port
+from minimalkv.contract import silent_server as contract_silent_server
 from minimalkv.redis import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_SOCKET_TIMEOUT,
@@ -165,25 +166,9 @@ def test_connection_refused_maps_to_store_connection_error() -> None:
 
 @pytest.fixture
 def silent_server() -> Iterator[int]:
-    """A TCP server that accepts connections and never answers."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen()
-    accepted: list[socket.socket] = []
-
-    def accept() -> None:
-        try:
-            while True:
-                accepted.append(listener.accept()[0])
-        except OSError:
-            return
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield listener.getsockname()[1]
-    listener.close()
-    for connection in accepted:
-        connection.close()
+    """A TCP server that accepts connections and never answers (a paused server)."""
+    with contract_silent_server() as port:
+        yield port
 
 
 def test_timeout_maps_to_store_timeout_error(silent_server: int) -> None:
@@ -224,15 +209,8 @@ def test_factory_stores_have_finite_default_timeouts() -> None:
     store.close()
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def test_closed_port_raises_quickly_from_a_url_store() -> None:
-    store = get_store_from_url(f"redis://127.0.0.1:{_closed_port()}/0")
+    store = get_store_from_url(f"redis://127.0.0.1:{closed_port()}/0")
     started = time.monotonic()
     with pytest.raises(StoreConnectionError, match="cannot talk to Redis"):
         store.get("k")
@@ -246,7 +224,7 @@ def paused_server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], int
     binary = shutil.which("redis-server") or "/usr/bin/redis-server"
     if not os.access(binary, os.X_OK):
         pytest.fail("redis-server is needed to test a paused server", pytrace=False)
-    port = _closed_port()
+    port = closed_port()
     process = subprocess.Popen(  # noqa: S603 - a fixed binary with fixed arguments
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(tmp_path)],
         stdout=subprocess.DEVNULL,

@@ -6,7 +6,6 @@ Every URL form with a secret is tried against a closed port on loopback, so the 
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +20,7 @@ from minimalkv.contract import (
     HostileInputContract,
     StoreFactory,
     assert_no_secret_leaks,
+    closed_port,
     url_form,
 )
 from minimalkv.redis import RedisStore
@@ -30,14 +30,7 @@ pytestmark = RELIABILITY_MARK
 _OPTIONS = "socket_connect_timeout=0.5&socket_timeout=0.5"
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-PORT = _closed_port()
+PORT = closed_port()
 
 FORMS: dict[str, Callable[[str], str]] = {
     "password": lambda s: f"redis://:{s}@127.0.0.1:{PORT}/0?{_OPTIONS}",

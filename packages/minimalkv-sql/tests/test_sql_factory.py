@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import sqlite3
 import sys
 import threading
@@ -22,6 +21,7 @@ from minimalkv import (
     get_store_from_url,
     url2dict,
 )
+from minimalkv.contract import silent_server as contract_silent_server
 from minimalkv.sql import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_PYMYSQL_IO_TIMEOUT,
@@ -60,7 +60,6 @@ def test_sql_url_sqlite_relative_absolute_memory(
 
 
 def test_sql_url_hsqlite_is_extended_and_memory_is_shared_across_threads() -> None:
-    import threading
 
     store = get_store_from_url("hsqlite://")
     assert isinstance(store, HSQLAlchemyStore)
@@ -310,25 +309,9 @@ def test_sql_server_stores_have_finite_default_timeouts(backend: str) -> None:
 
 @pytest.fixture
 def silent_server() -> Iterator[int]:
-    """A TCP server that accepts connections and never answers (a paused database server)."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen()
-    accepted: list[socket.socket] = []
-
-    def accept() -> None:
-        try:
-            while True:
-                accepted.append(listener.accept()[0])
-        except OSError:
-            return
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield listener.getsockname()[1]
-    listener.close()
-    for connection in accepted:
-        connection.close()
+    """A TCP server that accepts connections and never answers (a paused server)."""
+    with contract_silent_server() as port:
+        yield port
 
 
 @pytest.mark.parametrize(

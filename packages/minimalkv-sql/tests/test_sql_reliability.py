@@ -6,7 +6,6 @@ creates its table) or its first call fails with a connection error whose whole c
 
 from __future__ import annotations
 
-import socket
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,6 +22,7 @@ from minimalkv.contract import (
     HostileInputContract,
     StoreFactory,
     assert_no_secret_leaks,
+    closed_port,
     url_form,
 )
 
@@ -32,14 +32,7 @@ from sql_servers import drop_tables, engine_for, make_store_factory
 pytestmark = RELIABILITY_MARK
 
 
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-PORT = _closed_port()
+PORT = closed_port()
 
 FORMS: dict[str, Callable[[str], str]] = {
     "postgresql": lambda s: f"sql+postgresql://u:{s}@127.0.0.1:{PORT}/db?connect_timeout=1",

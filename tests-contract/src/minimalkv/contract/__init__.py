@@ -19,6 +19,7 @@ from ._key_table import INVALID_KEYS, NON_STR_KEYS, WEIRD_KEYS, KeyCase
 from ._large_values import LargeValueContract, MemoryBoundContract
 from ._marks import CAPABILITY_MARK, RELIABILITY, RELIABILITY_MARK, requires_capability
 from ._mypy_check import assert_mypy_diagnostics
+from ._network import closed_port, silent_server
 from ._plain_store import PlainStore
 from ._profiles import CI_PROFILE, DEV_PROFILE
 from ._rss import PeakRss, measure_peak_rss
@@ -76,10 +77,12 @@ __all__ = [
     "assert_mypy_diagnostics",
     "assert_no_secret_leaks",
     "build_state_machine",
+    "closed_port",
     "is_documented_error",
     "key_strategy",
     "measure_peak_rss",
     "requires_capability",
     "secret_texts",
+    "silent_server",
     "url_form",
 ]
