@@ -8,9 +8,9 @@
     any other SQLAlchemyError                          -> StoreError
 
 A transaction the database asks to run again (deadlock, serialization failure: SQLSTATE 40001
-and 40P01, MySQL/MariaDB 1213 and 1205) is retried by the store first, at most
-:data:`TRANSACTION_ATTEMPTS` times in all with a short jittered backoff (:func:`should_retry`,
-:func:`retry_delay`); only when every attempt failed is it translated.
+and 40P01, MySQL/MariaDB 1213 and 1205) is retried by the store first, with a jittered
+backoff, for up to :data:`TRANSACTION_RETRY_SECONDS` (:func:`should_retry`,
+:func:`retry_delay`); only when that time is spent is it translated.
 
 Messages name the operation and the store (its URL without password and the table), and the
 driver's own message, never the statement's parameters (they hold the values).
@@ -26,12 +26,14 @@ from typing import Final
 from minimalkv import StoreConnectionError, StoreError, StoreTimeoutError
 from sqlalchemy import exc
 
-__all__ = ["TRANSACTION_ATTEMPTS", "retry_delay", "should_retry", "translate_errors"]
+__all__ = ["TRANSACTION_RETRY_SECONDS", "retry_delay", "should_retry", "translate_errors"]
 
-TRANSACTION_ATTEMPTS: Final = 8
-"""How often a write transaction is tried when the database asks for it to be run again."""
+TRANSACTION_RETRY_SECONDS: Final = 30.0
+"""How long a write transaction is run again while the database asks for that. Ordered writes
+make deadlocks rare, but InnoDB's gap locks and a loaded server still produce some; a writer
+among many must not fail for them, so the bound is time, not a count of attempts."""
 _FIRST_DELAY: Final = 0.005
-_MAX_DELAY: Final = 0.2
+_MAX_DELAY: Final = 0.5
 # SQLSTATE 40001 serialization_failure, 40P01 deadlock_detected (PostgreSQL; MySQL reports
 # 40001 for its deadlocks too); MySQL/MariaDB 1213 deadlock, 1205 lock wait timeout.
 _RETRY_STATES: Final = frozenset({"40001", "40P01"})

@@ -24,7 +24,7 @@ from sqlalchemy import Connection, Engine, MetaData, Table, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 
-from ._errors import TRANSACTION_ATTEMPTS, retry_delay, should_retry, translate_errors
+from ._errors import TRANSACTION_RETRY_SECONDS, retry_delay, should_retry, translate_errors
 from ._statements import build_statements
 from ._table import KEY_LENGTH, define_table
 
@@ -260,6 +260,7 @@ class SQLAlchemyStore(CopyMixin, KeyValueStore):
     # deadlock or serialization failure is run again, a bounded number of times.
     def _write(self, work: Callable[[Connection], _T]) -> _T:
         """Run ``work`` in a transaction; again while the database asks for that (bounded)."""
+        deadline = time.monotonic() + TRANSACTION_RETRY_SECONDS
         attempt = 0
         while True:
             attempt += 1
@@ -267,9 +268,10 @@ class SQLAlchemyStore(CopyMixin, KeyValueStore):
                 with self._turns, self.bind.begin() as conn:
                     return work(conn)
             except DBAPIError as error:
-                if attempt >= TRANSACTION_ATTEMPTS or not should_retry(error):
+                delay = retry_delay(attempt)
+                if not should_retry(error) or time.monotonic() + delay > deadline:
                     raise
-            time.sleep(retry_delay(attempt))
+            time.sleep(delay)
 
     def _put(self, key: str, data: bytes) -> str:
         def work(conn: Connection) -> None:
@@ -346,7 +348,12 @@ class SQLAlchemyStore(CopyMixin, KeyValueStore):
 
         def work(conn: Connection) -> None:
             for start in range(0, len(unique), _BATCH):
-                conn.execute(self._sql.delete_many, {"keys": unique[start : start + _BATCH]})
+                chunk = unique[start : start + _BATCH]
+                # A DELETE takes its row locks in scan order, not key order: lock them in key
+                # order first, as every other writer does.
+                if self._sql.lock_rows is not None:
+                    conn.execute(self._sql.lock_rows, {"keys": chunk}).all()
+                conn.execute(self._sql.delete_many, {"keys": chunk})
 
         with translate_errors(self._where, "delete_many"):
             self._write(work)
