@@ -110,7 +110,12 @@ class BytesReader(io.BytesIO):
         raise io.UnsupportedOperation("truncate: values opened from a store are read-only")
 
 
-def _str_path(file: object) -> str | None:
+def _path_of(key: str | None, file: object, operation: str) -> str | None:
+    """Return ``file`` as a ``str`` path, or None when it is no path; refuse text files."""
+    if isinstance(file, io.TextIOBase):
+        raise InvalidValueError(
+            f"{operation}({key!r}, ...): the file must be opened in binary mode", key=key
+        )
     if isinstance(file, str):
         return file
     if isinstance(file, os.PathLike):
@@ -120,6 +125,14 @@ def _str_path(file: object) -> str | None:
     return None
 
 
+def _not_a_file(key: str | None, file: object, operation: str, kind: str) -> InvalidValueError:
+    return InvalidValueError(
+        f"{operation}({key!r}, ...): file must be a path or a {kind} binary file, "
+        f"not {type(file).__name__}",
+        key=key,
+    )
+
+
 def file_source(key: str | None, file: object, operation: str = "put_file") -> str | ReadableBinary:
     """Check what a caller passed as the source of ``operation`` and return it.
 
@@ -127,20 +140,12 @@ def file_source(key: str | None, file: object, operation: str = "put_file") -> s
     back as it is. A text-mode file or anything else raises
     :class:`~minimalkv.InvalidValueError` saying what was expected.
     """
-    if isinstance(file, io.TextIOBase):
-        raise InvalidValueError(
-            f"{operation}({key!r}, ...): the file must be opened in binary mode", key=key
-        )
-    path = _str_path(file)
+    path = _path_of(key, file, operation)
     if path is not None:
         return path
     if isinstance(file, ReadableBinary):
         return file
-    raise InvalidValueError(
-        f"{operation}({key!r}, ...): file must be a path or a readable binary file, "
-        f"not {type(file).__name__}",
-        key=key,
-    )
+    raise _not_a_file(key, file, operation, "readable")
 
 
 def file_target(key: str | None, file: object, operation: str = "get_file") -> str | WritableBinary:
@@ -149,20 +154,12 @@ def file_target(key: str | None, file: object, operation: str = "get_file") -> s
     A path comes back as a ``str``, a writable binary file as it is; anything else raises
     :class:`~minimalkv.InvalidValueError`.
     """
-    if isinstance(file, io.TextIOBase):
-        raise InvalidValueError(
-            f"{operation}({key!r}, ...): the file must be opened in binary mode", key=key
-        )
-    path = _str_path(file)
+    path = _path_of(key, file, operation)
     if path is not None:
         return path
     if isinstance(file, WritableBinary):
         return file
-    raise InvalidValueError(
-        f"{operation}({key!r}, ...): file must be a path or a writable binary file, "
-        f"not {type(file).__name__}",
-        key=key,
-    )
+    raise _not_a_file(key, file, operation, "writable")
 
 
 def read_chunk(source: ReadableBinary, size: int = CHUNK_SIZE) -> bytes:
