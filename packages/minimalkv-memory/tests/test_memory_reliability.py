@@ -1,10 +1,11 @@
-"""The reliability suite's hostile-input tests over DictStore and HDictStore."""
+"""The reliability suite over DictStore and HDictStore: hostile input, and DictStore under load."""
 
 from __future__ import annotations
 
 import pytest
 from minimalkv import StoreCapabilities
 from minimalkv.contract import HostileInputContract, StoreFactory
+from minimalkv.contract._load import LoadContract
 from minimalkv.memory import DictStore, HDictStore
 
 
@@ -22,3 +23,11 @@ class TestHDictStoreHostileInput(HostileInputContract):
     @pytest.fixture
     def store_factory(self) -> StoreFactory:
         return HDictStore
+
+
+class TestDictStoreLoad(LoadContract):
+    capabilities = StoreCapabilities(copy=True)
+
+    @pytest.fixture
+    def store_factory(self) -> StoreFactory:
+        return DictStore

@@ -1,0 +1,50 @@
+"""The reliability suite's load test on SQLite (two processes), PostgreSQL and MariaDB."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+from minimalkv import BlobStore, StoreCapabilities
+from minimalkv.contract import StoreFactory
+from minimalkv.contract._load import LoadContract
+from minimalkv.sql import SQLAlchemyStore
+
+sys.path.insert(0, str(Path(__file__).parent))
+from sql_servers import drop_tables, engine_for, make_store_factory
+
+
+class _SqlLoad(LoadContract):
+    capabilities = StoreCapabilities(copy=True)
+    backend: ClassVar[str] = "sqlite"
+
+    @pytest.fixture
+    def store_factory(self, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StoreFactory]:
+        engine = engine_for(self.backend, tmp_path_factory)
+        created: list[str] = []
+        try:
+            yield make_store_factory(engine, False, created)
+        finally:
+            drop_tables(engine, created)
+            engine.dispose()
+
+
+class TestSqliteLoad(_SqlLoad):
+    load_processes = 2
+
+    def load_url(self, store: BlobStore) -> str:
+        assert isinstance(store, SQLAlchemyStore)
+        database = store.bind.url.database
+        assert database is not None
+        return f"sqlite:///{database}?table={store.table.name}"
+
+
+class TestPostgresqlLoad(_SqlLoad):
+    backend = "postgresql"
+
+
+class TestMariadbLoad(_SqlLoad):
+    backend = "mariadb"
