@@ -501,9 +501,11 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
         A write that is killed between creating its temporary file (``.mkv;...``, never a
         key) and renaming it over its key leaves the file behind. Every temporary file below
         the root not modified for ``older_than`` seconds (default one hour) is removed, and
-        directories that this leaves empty are removed too (never the root). A writer still
-        filling a temporary file keeps its modification time fresh; pass a smaller
-        ``older_than`` (``0`` removes every temporary file) only when no writer can be running.
+        directories that this leaves empty are removed too (never the root), as is an empty
+        directory not modified for as long (a writer killed right after creating it). A
+        writer still filling a temporary file keeps its modification time fresh; pass a
+        smaller ``older_than`` (``0`` removes every temporary file) only when no writer can be
+        running.
         Links below the root are not followed.
         """
         raw: object = older_than
@@ -808,8 +810,10 @@ def _remove_temporaries(
     """
     stale: list[str] = []
     subdirectories: list[str] = []
+    seen = 0
     with os.scandir(directory) as entries:
         for entry in entries:
+            seen += 1
             if entry.is_dir(follow_symlinks=False):
                 subdirectories.append(entry.path)
             elif (
@@ -832,13 +836,25 @@ def _remove_temporaries(
         with contextlib.suppress(FileNotFoundError):  # a concurrent cleaner was first
             os.unlink(path)
             removed += 1
-    if top or not (stale or emptied or only_if_all):
+    # A directory that holds nothing at all, unchanged since the cutoff, is what a writer
+    # killed between creating its key's directory and its temporary file leaves: removed too.
+    # (A writer that finds its directory gone creates it again.)
+    abandoned = not seen and not top and _unchanged_since(directory, cutoff)
+    if top or not (stale or emptied or only_if_all or abandoned):
         return removed, False
     try:
         os.rmdir(directory)
     except OSError:
         return removed, False  # not empty: it holds keys (or a writer's fresh file)
     return removed, True
+
+
+def _unchanged_since(path: str, cutoff: float) -> bool:
+    """Return whether ``path`` was last modified before ``cutoff`` (False if it is gone)."""
+    try:
+        return os.lstat(path).st_mtime < cutoff
+    except OSError:
+        return False
 
 
 def _directory_prefix(root_prefix: str, key: str) -> str:
