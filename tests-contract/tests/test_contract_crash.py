@@ -93,7 +93,7 @@ def test_crash_contract_fails_a_store_that_is_not_crash_safe(
     message = str(failure.value)
     assert "seed " in message
     assert "kill " in message
-    assert " ms after the writer started" in message
+    assert " ms after the writer's start" in message
 
 
 def test_store_recipe_round_trips_and_refuses_what_another_process_cannot_follow() -> None:
@@ -111,3 +111,11 @@ def test_store_recipe_round_trips_and_refuses_what_another_process_cannot_follow
         StoreRecipe.from_factory("minimalkv.get_store")
     with pytest.raises(TypeError, match="JSON"):
         StoreRecipe(factory="minimalkv:get_store", arguments={"path": Path("/x")})  # type: ignore[dict-item]
+
+
+def test_crash_contract_says_why_a_writer_cannot_open_the_store(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    recipe = StoreRecipe.from_factory("minimalkv:get_store", type="no-such-store-type")
+    with pytest.raises(AssertionError, match=r"(?s)the writer did not start.*no-such-store-type"):
+        _Short().test_killed_writers_leave_whole_values(recipe, tmp_path, request)

@@ -285,11 +285,16 @@ class CrashSafetyContract(ContractBase):
             )
             where = (
                 f"seed {seed} (set crash_seed = {seed} to replay), kill {kill} of "
-                f"{self.crash_kills}, {delay * 1000:.1f} ms after the writer started"
+                f"{self.crash_kills}, due {delay * 1000:.1f} ms after the writer's start"
             )
             answer = launcher.receive()
             if "started" not in answer:
-                raise AssertionError(f"{where}: the writer did not start: {answer}")
+                if "failed" in answer:
+                    launcher.send({"reap": answer["failed"]})
+                    launcher.receive()
+                raise AssertionError(
+                    f"{where}: the writer did not start: {answer.get('error', answer)}"
+                )
             pid = int(answer["started"])
             time.sleep(delay)
             os.kill(pid, signal.SIGKILL)
@@ -308,8 +313,9 @@ class CrashSafetyContract(ContractBase):
             stats["in_flight"] += run.in_flight is not None
             self._record(run, kill, states)
             launcher.send({"check": keys})
-            checked = launcher.receive().get("checked", {})
-            self._judge(checked, states, where, run)
+            answer = launcher.receive()
+            assert "checked" in answer, f"{where}: the checker did not answer: {answer}"
+            self._judge(answer["checked"], states, where, run)
             stats["leftovers"] += self._clean(recipe, where)
         return stats
 

@@ -120,18 +120,24 @@ def run_writer(recipe: StoreRecipe, spec: dict[str, Any], out: int) -> NoReturn:
     """
     status = 3
     log = -1
+    started: list[bool] = []
     try:
         log = os.open(spec["log"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-        _write_until_killed(recipe, spec, out, log)
+        _write_until_killed(recipe, spec, out, log, started)
         status = 0
     except BaseException:
+        error = traceback.format_exc()
         if log >= 0:
-            os.write(log, json.dumps(["X", traceback.format_exc()]).encode() + b"\n")
+            os.write(log, json.dumps(["X", error]).encode() + b"\n")
+        if not started:  # the test is waiting for the start: tell it why there is none
+            _send(out, {"failed": os.getpid(), "error": error})
     finally:
         os._exit(status)
 
 
-def _write_until_killed(recipe: StoreRecipe, spec: dict[str, Any], out: int, log: int) -> None:
+def _write_until_killed(
+    recipe: StoreRecipe, spec: dict[str, Any], out: int, log: int, started: list[bool]
+) -> None:
     def record(entry: list[Any]) -> None:
         os.write(log, json.dumps(entry).encode() + b"\n")
 
@@ -141,6 +147,7 @@ def _write_until_killed(recipe: StoreRecipe, spec: dict[str, Any], out: int, log
     low, high = spec["sizes"]
     store = recipe.open()
     _send(out, {"started": os.getpid()})
+    started.append(True)
     launcher = os.getppid()
     deadline = time.monotonic() + _WRITER_SECONDS
     seq = 0
