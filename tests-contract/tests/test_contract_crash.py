@@ -1,12 +1,14 @@
-"""The crash-safety contract fails stores that are not crash-safe, and StoreRecipe's checks."""
+"""The crash-safety contract fails stores that are not crash-safe and passes one that is."""
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 from typing import ClassVar
 
 import pytest
+from minimalkv import BlobStore
 from minimalkv.contract import RELIABILITY_MARK
 from minimalkv.contract._crash import CrashSafetyContract
 from minimalkv.contract._recipe import StoreRecipe
@@ -48,6 +50,28 @@ class InPlaceStore(KeyValueStore):
 
     def iter_keys(self, prefix: str = "") -> Iterator[str]:
         return iter(sorted(n for n in os.listdir(self.root) if n.startswith(prefix)))
+
+
+class NoisyAtomicStore(InPlaceStore):
+    """Crash-safe (a temporary file in a directory that is no key, renamed over the key),
+    and it prints as it works."""
+
+    def __init__(self, root: str) -> None:
+        super().__init__(root)
+        os.makedirs(os.path.join(root, "temporaries"), exist_ok=True)
+        print("opened", root)
+
+    def _put(self, key: str, data: bytes) -> str:
+        print("writing", key)
+        temporary = os.path.join(self.root, "temporaries", f"{os.getpid()}-{key}")
+        with open(temporary, "wb") as file:
+            file.write(data)
+        os.replace(temporary, os.path.join(self.root, key))
+        return key
+
+    def iter_keys(self, prefix: str = "") -> Iterator[str]:
+        names = os.listdir(self.root)
+        return iter(sorted(n for n in names if n.startswith(prefix) and n != "temporaries"))
 
 
 class ListedTemporaryStore(InPlaceStore):
@@ -94,6 +118,30 @@ def test_crash_contract_fails_a_store_that_is_not_crash_safe(
     assert "seed " in message
     assert "kill " in message
     assert " ms after the writer's start" in message
+
+
+@RELIABILITY_MARK
+def test_crash_contract_passes_a_crash_safe_store_that_prints(
+    broken_stores: Path, request: pytest.FixtureRequest
+) -> None:
+    class Suite(_Short):
+        crash_kills = 20
+
+        def leftovers(self, store: BlobStore) -> list[str]:
+            return sorted(os.listdir(broken_stores / "store" / "temporaries"))
+
+        def clean_leftovers(self, store: BlobStore) -> None:
+            for name in self.leftovers(store):
+                os.unlink(broken_stores / "store" / "temporaries" / name)
+
+    recipe = StoreRecipe.from_factory(
+        "crash_broken_stores:NoisyAtomicStore", root=str(broken_stores / "store")
+    )
+    scratch = broken_stores / "scratch"
+    scratch.mkdir()
+    Suite().test_killed_writers_leave_whole_values(recipe, scratch, request)
+    properties = dict(request.node.user_properties)
+    assert properties["crash_kills"] == 20
 
 
 def test_store_recipe_round_trips_and_refuses_what_another_process_cannot_follow() -> None:

@@ -68,11 +68,13 @@ class _Launcher:
             stderr=self._stderr,
         )
         self._buffer = b""
-        self.send({"recipe": recipe.to_json(), "path": sys.path})
-        answer = self.receive()
-        if "ready" not in answer:
+        try:
+            self.send({"recipe": recipe.to_json(), "path": sys.path})
+            answer = self.receive()
+            assert "ready" in answer, f"the launcher cannot prepare {recipe}: {answer.get('error')}"
+        except BaseException:
             self.close()
-            raise AssertionError(f"the launcher could not prepare {recipe}: {answer.get('error')}")
+            raise
 
     def __enter__(self) -> _Launcher:
         return self
@@ -167,7 +169,7 @@ class CrashSafetyContract(ContractBase):
     Marked ``reliability``. A fresh process (forked from a launcher that has imported the
     store's modules and opened nothing) opens the store from :meth:`store_recipe`, writes and
     overwrites :attr:`crash_keys` through ``put``, ``put_file`` (a stream and a path) and
-    ``put_many`` with values from 64 bytes to 4 MiB, and is killed after a random delay;
+    ``put_many`` with values of :attr:`crash_value_sizes`, and is killed after a random delay;
     :attr:`crash_kills` times. After each kill another fresh process opens the store and
     checks that:
 
@@ -358,8 +360,11 @@ class CrashSafetyContract(ContractBase):
                 f"{where}: key {key!r} holds {'nothing' if seen is None else _name(seen)}, but "
                 f"it may hold only {state.describe()}; {doing}"
             )
-            if seen is not None:
-                state.completed = seen  # a killed write that landed is the value from now on
+            if seen is not None and seen != state.completed:
+                # A killed write that landed is the value from now on; killed writes older
+                # than it can no longer land (writes are numbered in the order they began).
+                state.completed = seen
+                state.pending = {value for value in state.pending if value > seen}
 
     def _clean(self, recipe: StoreRecipe, where: str) -> int:
         store = recipe.open()

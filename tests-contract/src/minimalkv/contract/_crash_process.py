@@ -1,7 +1,8 @@
 """The processes of the crash-safety test: a launcher, the writers it forks, the checkers.
 
 ``python -m minimalkv.contract._crash_process`` runs the launcher. It reads JSON lines on
-stdin and answers JSON lines on stdout:
+stdin and answers JSON lines on the standard output it was started with (what a store prints
+goes to standard error instead):
 
 - ``{"recipe": ..., "path": [...]}`` first: extend ``sys.path``, import what the recipe needs
   (:meth:`StoreRecipe.prepare`), answer ``{"ready": true}``. The launcher never opens a store,
@@ -224,7 +225,10 @@ def _fork_checker(recipe: StoreRecipe, keys: Sequence[str]) -> dict[str, Any]:
 
 def main() -> None:
     """Run the launcher (see the module docstring)."""
-    out = sys.stdout.fileno()
+    # The answers get a descriptor of their own; standard output becomes standard error, so
+    # that whatever a store prints cannot corrupt them.
+    out = os.dup(sys.stdout.fileno())
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     commands = sys.stdin.buffer
     first = json.loads(commands.readline())
     sys.path[:0] = [entry for entry in first["path"] if entry not in sys.path]
