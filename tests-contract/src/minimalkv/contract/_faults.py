@@ -277,6 +277,31 @@ class ServerFaultContract(ContractBase):
         assert store.get("after") == b"works"
 
     @RELIABILITY_MARK
+    def test_server_restarted_while_the_store_idles_every_next_call_works(
+        self, store: BlobStore, fault_server: ControllableServer, tmp_path: Path
+    ) -> None:
+        # The store's connections were closed by the server while nobody used them: the first
+        # calls afterwards must not fail for that (reconnect, or check a connection first).
+        before = self._before()
+        store.put_many(before)
+        calls = self._calls(store, tmp_path)
+        # Several connections in the store's pool, each of them ended by the restart.
+        for outcome in [call_with_deadline(n, c, self.hang_seconds) for n, c in calls.items()]:
+            assert outcome.error is None, outcome.describe()
+        store.put_many(before)
+        fault_server.stop()
+        fault_server.start()
+        failed = [
+            outcome.describe()
+            for outcome in (
+                call_with_deadline(name, call, self.hang_seconds)
+                for name, call in self._calls(store, tmp_path).items()
+            )
+            if outcome.hung or outcome.error is not None
+        ]
+        assert not failed, "after a restart while idle:\n  " + "\n  ".join(failed)
+
+    @RELIABILITY_MARK
     def test_paused_server_times_out_every_call_then_the_store_recovers(
         self, store: BlobStore, fault_server: ControllableServer, tmp_path: Path
     ) -> None:
