@@ -6,25 +6,29 @@ creates its table) or its first call fails with a connection error whose whole c
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import ClassVar
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from minimalkv import StoreCapabilities
+from minimalkv import StoreCapabilities, redact_url
 from minimalkv.contract import (
     ENCODED_SECRETS,
     PRINTABLE_SECRETS,
     RELIABILITY_MARK,
     HostileInputContract,
     StoreFactory,
+    _secrets,
     assert_no_secret_leaks,
     closed_port,
     url_form,
 )
+from minimalkv.sql._redact import redact_query
 
 sys.path.insert(0, str(Path(__file__).parent))
 from sql_servers import drop_tables, engine_for, make_store_factory
@@ -42,6 +46,56 @@ FORMS: dict[str, Callable[[str], str]] = {
     "mariadb": lambda s: f"sql+mariadb://u:{s}@127.0.0.1:{PORT}/db?connect_timeout=1",
     "mysql": lambda s: f"sql+mysql://u:{s}@127.0.0.1:{PORT}/db",
 }
+
+# A secret in a driver option rather than in the user-info: a libpq option the store passes on
+# (sslpassword), an option no default driver takes (refused, by name only), and options of
+# another driver, which pass unchecked into the engine's URL. Option values are always
+# percent-encoded, as a URL's query needs.
+OPTION_FORMS: dict[str, Callable[[str], str]] = {
+    "postgresql-sslpassword": lambda s: (
+        f"sql+postgresql://u@127.0.0.1:{PORT}/db?connect_timeout=1&sslpassword={s}"
+    ),
+    "postgresql-password-option": lambda s: (
+        f"sql+postgresql://u@127.0.0.1:{PORT}/db?connect_timeout=1&password={s}"
+    ),
+    "mariadb-password-option": lambda s: (
+        f"sql+mariadb://u@127.0.0.1:{PORT}/db?connect_timeout=1&password={s}"
+    ),
+    "postgresql-other-driver": lambda s: (
+        f"sql+postgresql://u@127.0.0.1:{PORT}/db?driver=pg8000&connect_timeout=1&token={s}"
+    ),
+    "sqlite-option": lambda s: f"sqlite:///:memory:?api_secret={s}",
+}
+
+
+@contextlib.contextmanager
+def _core_redaction_of_options() -> Iterator[None]:
+    """Let the secrets check's own ``redact_url`` text mask secret-looking options too.
+
+    minimalkv.redact_url (core) hides only the user-info; what this package shows is checked
+    here, and the core gap by the strict xfail below.
+    """
+    with mock.patch.object(_secrets, "redact_url", lambda url: redact_query(redact_url(url))):
+        yield
+
+
+@pytest.mark.xfail(strict=True, reason="minimalkv.redact_url hides only the user-info")
+def test_core_redact_url_masks_secret_options() -> None:
+    assert "hunter2" not in redact_url("sql+postgresql://u@h/db?sslpassword=hunter2")
+
+
+@settings(max_examples=30, deadline=None)
+@given(form=st.sampled_from(sorted(OPTION_FORMS)), secret=PRINTABLE_SECRETS)
+def test_printable_secret_in_an_option_never_shows(form: str, secret: str) -> None:
+    with _core_redaction_of_options():
+        assert_no_secret_leaks(lambda s: OPTION_FORMS[form](url_form(s, encode=True)), secret)
+
+
+@settings(max_examples=30, deadline=None)
+@given(form=st.sampled_from(sorted(OPTION_FORMS)), secret=ENCODED_SECRETS)
+def test_unicode_secret_in_an_option_never_shows(form: str, secret: str) -> None:
+    with _core_redaction_of_options():
+        assert_no_secret_leaks(lambda s: OPTION_FORMS[form](url_form(s, encode=True)), secret)
 
 
 @settings(max_examples=30, deadline=None)

@@ -12,11 +12,19 @@ hanging it. PyMySQL reads the server's greeting under its ``read_timeout``, not 
 ``connect_timeout``, so PyMySQL stores also get finite ``read_timeout`` and ``write_timeout``
 (:data:`DEFAULT_PYMYSQL_IO_TIMEOUT`), longer than the server's own lock wait timeout (50 s by
 default) so that a lock wait is reported by the server, as a timeout, and not cut short.
+
+psycopg has no read timeout at all (``statement_timeout`` is the server's, and a paused or
+hung server enforces nothing; TCP keepalives and ``tcp_user_timeout`` are answered by a paused
+server's kernel). psycopg stores take the option ``read_timeout`` (seconds, above 0; default
+:data:`DEFAULT_PSYCOPG_READ_TIMEOUT`) and enforce it on the client: each store call's whole use
+of its connection must end within it, or the connection is cut off and the call raises
+:class:`~minimalkv.StoreTimeoutError` (see :mod:`._deadline`).
 """
 
 from __future__ import annotations
 
 import inspect
+import math
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -24,6 +32,7 @@ from minimalkv import ConfigurationError
 
 __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",
+    "DEFAULT_PSYCOPG_READ_TIMEOUT",
     "DEFAULT_PYMYSQL_IO_TIMEOUT",
     "PYMYSQL_MAX_PACKET",
     "check_port",
@@ -35,6 +44,9 @@ DEFAULT_CONNECT_TIMEOUT: Final = 10
 
 DEFAULT_PYMYSQL_IO_TIMEOUT: Final = 60
 """Seconds a factory-made PyMySQL store waits for each read or write on its connection."""
+
+DEFAULT_PSYCOPG_READ_TIMEOUT: Final = 60.0
+"""Seconds a factory-made psycopg store's call may use its connection (queries and commit)."""
 
 # PyMySQL refuses to send a packet over 16 MiB by default; the server's own limit still applies.
 PYMYSQL_MAX_PACKET: Final = 1 << 30
@@ -56,7 +68,8 @@ def _known_options(driver: str) -> frozenset[str] | None:
     if driver == "psycopg":
         from psycopg import pq
 
-        return frozenset(d.keyword.decode() for d in pq.Conninfo.get_defaults()) - _URL_PARTS
+        libpq = frozenset(d.keyword.decode() for d in pq.Conninfo.get_defaults())
+        return (libpq | {"read_timeout"}) - _URL_PARTS
     if driver == "pymysql":
         from pymysql.connections import Connection  # type: ignore[import-untyped]  # no hints
 
@@ -79,10 +92,12 @@ def _whole(where: str, name: str, value: str, *, least: int, unit: str) -> int:
 
 def driver_settings(
     type_name: str, backend: str, driver: str, options: Mapping[str, str]
-) -> tuple[dict[str, str], dict[str, Any]]:
+) -> tuple[dict[str, str], dict[str, Any], float | None]:
     """Split the driver ``options`` of a server store into URL query and ``connect_args``.
 
-    Raises :class:`~minimalkv.ConfigurationError` for an option the driver does not take, a
+    The third item is the client-side deadline of each call (psycopg's ``read_timeout``), or
+    None where the driver bounds its reads itself. Raises
+    :class:`~minimalkv.ConfigurationError` for an option the driver does not take, a
     timeout that is not a whole number of seconds of at least 1, and an unknown ``charset``.
     """
     where = f"store type {type_name!r}"
@@ -119,7 +134,24 @@ def driver_settings(
                     f"{where}: charset {query['charset']!r} is not a character set MySQL and "
                     "MariaDB know; use e.g. charset=utf8mb4 (the default)"
                 )
-    return query, connect_args
+    deadline: float | None = None
+    if driver == "psycopg":
+        deadline = DEFAULT_PSYCOPG_READ_TIMEOUT
+        if "read_timeout" in query:
+            deadline = _seconds(where, "read_timeout", query.pop("read_timeout"))
+    return query, connect_args, deadline
+
+
+def _seconds(where: str, name: str, value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number) or number <= 0:
+        raise ConfigurationError(
+            f"{where}: {name} must be a number of seconds above 0, got {value!r}"
+        )
+    return number
 
 
 def check_port(where: str, port: object) -> int | None:

@@ -4,7 +4,11 @@
 
     sqlalchemy.exc.TimeoutError (pool exhausted)       -> StoreTimeoutError
     DBAPIError: lock wait / busy / statement timeout   -> StoreTimeoutError
+    DBAPIError: the client's connect or read timeout   -> StoreTimeoutError
+      (PyMySQL's "lost connection (timed out)", psycopg's ConnectionTimeout, a call the
+      store's deadline cut off: see :mod:`._deadline`)
     DBAPIError: connection lost, refused, invalidated  -> StoreConnectionError
+      (also PostgreSQL's 57P01-57P03: the server shut down or is starting)
     any other SQLAlchemyError                          -> StoreError
 
 A transaction the database asks to run again (deadlock, serialization failure: SQLSTATE 40001
@@ -26,6 +30,8 @@ from typing import Final
 from minimalkv import StoreConnectionError, StoreError, StoreTimeoutError
 from sqlalchemy import exc
 
+from ._deadline import expired_deadline, forget_deadline
+
 __all__ = ["TRANSACTION_RETRY_SECONDS", "retry_delay", "should_retry", "translate_errors"]
 
 TRANSACTION_RETRY_SECONDS: Final = 30.0
@@ -41,6 +47,9 @@ _RETRY_CODES: Final = frozenset({1213, 1205})
 
 # PostgreSQL SQLSTATEs: 57014 query_canceled (statement_timeout), 55P03 lock_not_available.
 _PG_TIMEOUT_STATES: Final = frozenset({"57014", "55P03"})
+# PostgreSQL SQLSTATEs of a server going away: 57P01 admin_shutdown (a fast shutdown ends every
+# session), 57P02 crash_shutdown, 57P03 cannot_connect_now (starting up or shutting down).
+_PG_CONNECTION_STATES: Final = frozenset({"57P01", "57P02", "57P03"})
 # MySQL/MariaDB error numbers: 1205 lock wait timeout, 3024 / 1969 max execution time.
 _MYSQL_TIMEOUT_CODES: Final = frozenset({1205, 3024, 1969})
 # 2002/2003 cannot connect, 2006 server gone away, 2013 lost connection, 2055 lost (SSL),
@@ -71,6 +80,22 @@ def retry_delay(attempt: int) -> float:
     return random.uniform(ceiling / 2, ceiling)
 
 
+def _timed_out(orig: BaseException | None) -> bool:
+    """Return whether the driver error ``orig`` comes from a client-side timeout.
+
+    PyMySQL raises its "lost connection" (2013) or "cannot connect" (2003) errors from the
+    socket's :class:`TimeoutError`; psycopg names its connect timeout ``ConnectionTimeout``.
+    """
+    seen = 0
+    current = orig
+    while current is not None and seen < 8:
+        if isinstance(current, TimeoutError) or type(current).__name__ == "ConnectionTimeout":
+            return True
+        current = current.__cause__ or current.__context__
+        seen += 1
+    return False
+
+
 def _classify(error: exc.SQLAlchemyError) -> type[StoreError]:
     if isinstance(error, exc.TimeoutError):
         return StoreTimeoutError
@@ -84,10 +109,14 @@ def _classify(error: exc.SQLAlchemyError) -> type[StoreError]:
         sqlstate in _PG_TIMEOUT_STATES
         or code in _MYSQL_TIMEOUT_CODES
         or any(part in text for part in _SQLITE_TIMEOUT_TEXT)
-        or isinstance(orig, TimeoutError)
+        or _timed_out(orig)
     ):
         return StoreTimeoutError
-    if error.connection_invalidated or code in _MYSQL_CONNECTION_CODES:
+    if (
+        error.connection_invalidated
+        or code in _MYSQL_CONNECTION_CODES
+        or sqlstate in _PG_CONNECTION_STATES
+    ):
         return StoreConnectionError
     if any(part in text for part in _SQLITE_CONNECTION_TEXT):
         return StoreConnectionError
@@ -117,11 +146,19 @@ def translate_errors(where: str, operation: str, key: str | None = None) -> Iter
 
     ``where`` describes the store (safe for messages), ``operation`` the call.
     """
+    forget_deadline()
     try:
         yield
     except exc.SQLAlchemyError as error:
-        cls = _classify(error)
         orig = getattr(error, "orig", None)
         detail = str(orig if orig is not None else error).strip().splitlines()
         first = detail[0] if detail else type(error).__name__
+        seconds = expired_deadline()
+        if seconds is not None:  # the store's own deadline cut the connection off
+            raise StoreTimeoutError(
+                f"{operation} on {where} failed: no answer within read_timeout={seconds:g} s, "
+                f"so the connection was cut off ({first})",
+                key=key,
+            ) from error
+        cls = _classify(error)
         raise cls(f"{operation} on {where} failed: {first}{_hint(error)}", key=key) from error

@@ -27,12 +27,15 @@ from sqlalchemy import URL, Engine, MetaData, create_engine, inspect
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.pool import StaticPool
 
+from ._deadline import install_deadline
 from ._driver_options import (
     PYMYSQL_MAX_PACKET,
     check_port,
     driver_settings,
 )
 from ._errors import translate_errors
+from ._redact import redact_query, show_url
+from ._stale import install_stale_check
 from ._store import HSQLAlchemyStore, SQLAlchemyStore
 
 __all__ = [
@@ -114,8 +117,7 @@ def _engine(url: URL, type_name: str, connect_args: dict[str, Any] | None = None
         return create_engine(url, **kwargs)
     except (ArgumentError, NoSuchModuleError, ImportError) as exc:
         raise ConfigurationError(
-            f"store type {type_name!r}: cannot create an engine for "
-            f"{url.render_as_string(hide_password=True)}: {exc}"
+            f"store type {type_name!r}: cannot create an engine for {show_url(url)}: {exc}"
         ) from exc
 
 
@@ -159,8 +161,8 @@ def _split_store_options(url: StoreUrl, names: tuple[str, ...]) -> dict[str, Any
 def _sqlite_params_from_url(url: StoreUrl) -> dict[str, Any]:
     if url.host or url.port is not None or url.userinfo is not None:
         raise ConfigurationError(
-            f"store URL {url.redacted!r}: sqlite URLs take no host; use sqlite:///relative.db, "
-            "sqlite:////absolute.db or sqlite:// (in memory)"
+            f"store URL {redact_query(url.redacted)!r}: sqlite URLs take no host; use "
+            "sqlite:///relative.db, sqlite:////absolute.db or sqlite:// (in memory)"
         )
     params = _split_store_options(url, ("table", "create_table"))
     params["path"] = url.path[1:] if url.path.startswith("/") else url.path
@@ -197,7 +199,7 @@ def _server_creator(backend: str) -> Any:
         where = f"store type {type_name!r}"
         driver = parse_str("driver", params.get("driver"), where=where) or _DEFAULT_DRIVERS[backend]
         port = check_port(where, params.get("port"))
-        query, connect_args = driver_settings(
+        query, connect_args, deadline = driver_settings(
             type_name, backend, driver, _options(type_name, params.get("options"))
         )
         password = parse_str("password", params.get("password"), where=where)
@@ -211,8 +213,12 @@ def _server_creator(backend: str) -> Any:
             database=parse_str("database", params.get("database"), where=where),
             query=query,
         )
+        engine = _engine(url, type_name, connect_args)
+        install_stale_check(engine)
+        if deadline is not None:
+            install_deadline(engine, deadline)
         return _open_store(
-            _engine(url, type_name, connect_args),
+            engine,
             params,
             type_name,
             extended_keys=extended_keys,
@@ -245,7 +251,7 @@ def _server_params_from_url(url: StoreUrl) -> dict[str, Any]:
     database = url.path.lstrip("/")
     if not url.host or not database or "/" in database:
         raise ConfigurationError(
-            f"store URL {url.redacted!r}: expected {url.scheme}://[user[:password]@]host[:port]"
+            f"store URL {redact_query(url.redacted)!r}: expected {url.scheme}://[user[:password]@]host[:port]"
             "/database[?table=...]"
         )
     params.update(host=url.host, database=database)
@@ -323,8 +329,8 @@ def _parse_sqlalchemy_url(text: str) -> URL:
 
 def _sql_params_from_url(url: StoreUrl) -> dict[str, Any]:
     raise ConfigurationError(
-        f"store URL {url.redacted!r}: name the database in the scheme: sqlite:///path.db, "
-        "sql+postgresql://..., sql+mysql://... or sql+mariadb://..."
+        f"store URL {redact_query(url.redacted)!r}: name the database in the scheme: "
+        "sqlite:///path.db, sql+postgresql://..., sql+mysql://... or sql+mariadb://..."
     )
 
 

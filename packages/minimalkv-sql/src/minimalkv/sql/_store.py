@@ -25,6 +25,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 
 from ._errors import TRANSACTION_RETRY_SECONDS, retry_delay, should_retry, translate_errors
+from ._redact import show_url
 from ._statements import build_statements
 from ._table import KEY_LENGTH, define_table
 
@@ -97,10 +98,7 @@ class SQLAlchemyStore(CopyMixin, KeyValueStore):
         self._binary_get: str | None = None
         if self._dialect_name == "postgresql" and bind.dialect.driver == "psycopg":
             self._binary_get = str(self._sql.get.compile(dialect=bind.dialect))
-        self._where = (
-            f"{type(self).__name__}({bind.url.render_as_string(hide_password=True)}, "
-            f"table {tablename!r})"
-        )
+        self._where = f"{type(self).__name__}({show_url(bind.url)}, table {tablename!r})"
         # One shared connection (an in-memory SQLite behind a StaticPool) must not carry two
         # threads' transactions at once: calls take turns on it.
         shared = isinstance(bind.pool, StaticPool)
@@ -149,7 +147,16 @@ class SQLAlchemyStore(CopyMixin, KeyValueStore):
             finally:
                 cursor.close()
         except dbapi_error as error:
-            raise DBAPIError.instance(sql, None, error, dbapi_error) from error
+            # This cursor bypasses SQLAlchemy's execution, so do what it does on a lost
+            # connection: discard the connection instead of returning it to the pool.
+            driver_error: Any = error
+            dbapi_connection = conn.connection.dbapi_connection
+            lost = self.bind.dialect.is_disconnect(driver_error, dbapi_connection, None)
+            if lost:
+                conn.invalidate(error)
+            raise DBAPIError.instance(
+                sql, None, error, dbapi_error, connection_invalidated=lost
+            ) from error
         return None if row is None else row[0]
 
     def _open(self, key: str) -> IO[bytes]:
