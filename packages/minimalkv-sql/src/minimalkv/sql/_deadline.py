@@ -34,6 +34,8 @@ __all__ = ["TICK", "expired_deadline", "forget_deadline", "install_deadline"]
 TICK: Final = 0.05
 """Seconds between two checks of the watchdog while a deadline is armed (its lateness bound)."""
 
+_IDLE_AFTER: Final = 1.0
+"""Seconds without an armed deadline after which the watchdog stops ticking and waits."""
 _RECORD_KEY: Final = "minimalkv_deadline"
 
 
@@ -56,12 +58,14 @@ class _Watchdog:
         self._condition = threading.Condition()
         self._live: dict[int, _Watch] = {}
         self._idle = True
+        self._last_armed = 0.0
         self._thread: threading.Thread | None = None
 
     def arm(self, fd: int, seconds: float) -> _Watch:
         watch = _Watch(os.dup(fd), seconds)
         with self._condition:
             self._live[id(watch)] = watch
+            self._last_armed = watch.due - seconds
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(
                     target=self._run, name="minimalkv-sql-deadline", daemon=True
@@ -80,11 +84,15 @@ class _Watchdog:
     def _run(self) -> None:
         while True:
             with self._condition:
-                while not self._live:
-                    self._idle = True
-                    self._condition.wait()
-                self._idle = False
                 now = time.monotonic()
+                if not self._live and now - self._last_armed > _IDLE_AFTER:
+                    # Nothing armed for a while: sleep until arm() wakes us. While calls keep
+                    # coming, the thread keeps ticking instead, so arm() need not wake it.
+                    self._idle = True
+                    while not self._live:
+                        self._condition.wait()
+                    self._idle = False
+                    now = time.monotonic()
                 expired = [watch for watch in self._live.values() if watch.due <= now]
                 for watch in expired:
                     del self._live[id(watch)]
