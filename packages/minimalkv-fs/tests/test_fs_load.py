@@ -6,6 +6,7 @@ import pytest
 from minimalkv import BlobStore, StoreCapabilities
 from minimalkv.contract import StoreFactory
 from minimalkv.contract._load import LoadContract
+from minimalkv.contract._recipe import StoreRecipe
 from minimalkv.fs import FilesystemStore
 
 
@@ -17,6 +18,6 @@ class TestFilesystemStoreLoad(LoadContract):
     def store_factory(self, tmp_path_factory: pytest.TempPathFactory) -> StoreFactory:
         return lambda: FilesystemStore(tmp_path_factory.mktemp("fs-load"))
 
-    def load_url(self, store: BlobStore) -> str:
+    def load_recipe(self, store: BlobStore) -> StoreRecipe:
         assert isinstance(store, FilesystemStore)
-        return f"fs://{store.root}"
+        return StoreRecipe.from_url(f"fs://{store.root}")

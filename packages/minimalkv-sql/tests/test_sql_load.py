@@ -11,6 +11,7 @@ import pytest
 from minimalkv import BlobStore, StoreCapabilities
 from minimalkv.contract import StoreFactory
 from minimalkv.contract._load import LoadContract
+from minimalkv.contract._recipe import StoreRecipe
 from minimalkv.sql import SQLAlchemyStore
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -35,11 +36,11 @@ class _SqlLoad(LoadContract):
 class TestSqliteLoad(_SqlLoad):
     load_processes = 2
 
-    def load_url(self, store: BlobStore) -> str:
+    def load_recipe(self, store: BlobStore) -> StoreRecipe:
         assert isinstance(store, SQLAlchemyStore)
         database = store.bind.url.database
         assert database is not None
-        return f"sqlite:///{database}?table={store.table.name}"
+        return StoreRecipe.from_url(f"sqlite:///{database}?table={store.table.name}")
 
 
 class TestPostgresqlLoad(_SqlLoad):

@@ -4,7 +4,7 @@ Every worker thread owns a set of keys and keeps a model of them (the value it l
 nothing): each read of an owned key must agree with the model at once, and at the end the store
 must hold exactly the union of every worker's model. All workers also write and read a few
 shared keys whose values describe themselves, so a read that mixes two writes is detected.
-A second process (for stores that another process can open, given by URL) runs the same
+A second process (for stores that another process can open, see :class:`StoreRecipe`) runs the same
 workers on keys of its own and reports its model back.
 """
 
@@ -28,6 +28,7 @@ from minimalkv import BlobStore, KeyNotFoundError, SupportsCopy, capabilities_of
 
 from ._base import ContractBase, StoreFactory
 from ._marks import RELIABILITY_MARK
+from ._recipe import StoreRecipe
 
 __all__ = ["LOAD_SECONDS_VARIABLE", "LoadContract", "LoadFigures"]
 
@@ -327,10 +328,8 @@ def run_workers(
 
 def _child_main() -> None:
     """Entry of a second load process: arguments as JSON on argv[1], figures on stdout."""
-    from minimalkv import get_store_from_url
-
     arguments = json.loads(sys.argv[1])
-    with get_store_from_url(arguments.pop("url")) as store:
+    with StoreRecipe.from_json(arguments.pop("recipe")).open() as store:
         figures = run_workers(store, **arguments)
     sys.stdout.write(figures.to_json())
 
@@ -352,7 +351,7 @@ class LoadContract(ContractBase):
     """Worker threads in each process."""
 
     load_processes: ClassVar[int] = 1
-    """Processes doing the load; more than one needs :meth:`load_url`."""
+    """Processes doing the load; more than one needs :meth:`load_recipe`."""
 
     load_keys_per_thread: ClassVar[int] = 12
     """Keys each worker owns."""
@@ -360,15 +359,15 @@ class LoadContract(ContractBase):
     load_max_value: ClassVar[int] = 64 * 1024
     """Largest random value size (besides 0, 1, 100 and 4096 bytes)."""
 
-    def load_url(self, store: BlobStore) -> str:
-        """Return a URL (for ``get_store_from_url``) that opens ``store`` in another process.
+    def load_recipe(self, store: BlobStore) -> StoreRecipe:
+        """Return how another process opens ``store`` itself (the same directory, file, ...).
 
-        Needed when :attr:`load_processes` is more than 1: a filesystem store's directory, a
-        SQLite file. The default raises.
+        Needed when :attr:`load_processes` is more than 1, e.g.
+        ``StoreRecipe.from_url(f"fs://{store.root}")``. The default raises.
         """
         raise NotImplementedError(
             f"{type(self).__name__} sets load_processes={self.load_processes} and must "
-            "override load_url(store) to say how another process opens the same store"
+            "override load_recipe(store) to say how another process opens the same store"
         )
 
     @RELIABILITY_MARK
@@ -399,18 +398,20 @@ class LoadContract(ContractBase):
             "keys": self.load_keys_per_thread,
             "max_value": self.load_max_value,
         }
+        recipe = self.load_recipe(store) if self.load_processes > 1 else None
         children = [
             subprocess.Popen(  # noqa: S603 - this interpreter running this module
                 [
                     sys.executable,
                     "-c",
                     "from minimalkv.contract._load import _child_main; _child_main()",
-                    json.dumps({"url": self.load_url(store), "process": number, **common}),
+                    json.dumps({"recipe": recipe.to_json(), "process": number, **common}),
                 ],
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
             )
             for number in range(1, self.load_processes)
+            if recipe is not None
         ]
         try:
             figures = run_workers(store, process=0, **common)
