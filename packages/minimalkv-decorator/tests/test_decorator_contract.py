@@ -1,4 +1,5 @@
-"""The contract suite over the decorators that take writes, on DictStore and FilesystemStore.
+"""The contract suite over the decorators that take writes, on DictStore and FilesystemStore,
+and the reliability suite's hostile-input test over them.
 
 ReadOnlyDecorator refuses every write the suite needs; its behaviour is covered by
 ``test_decorator_readonly.py``.
@@ -14,7 +15,7 @@ from typing import Any
 
 import pytest
 from minimalkv import BlobStore, InvalidKeyError, StoreCapabilities
-from minimalkv.contract import WEIRD_KEYS, ContractSuite, StoreFactory
+from minimalkv.contract import WEIRD_KEYS, ContractSuite, HostileInputContract, StoreFactory
 from minimalkv.decorator import (
     PrefixDecorator,
     StoreDecorator,
@@ -192,3 +193,41 @@ class TestThreeDeepStackFilesystemContract(FilesystemTextKeySpace):
                 PrefixDecorator("inner/", HFilesystemStore(_fs_root(tmp_path_factory)))
             ),
         )
+
+
+# ------------------------------------------------- the reliability suite: hostile input
+# ReadOnlyDecorator is left out: the test writes a sentinel value first, which it refuses; that it
+# refuses every write is test_decorator_readonly.py's subject.
+
+
+class TestStoreDecoratorHostileInput(HostileInputContract):
+    capabilities = StoreCapabilities(copy=True)
+
+    @pytest.fixture
+    def store_factory(self) -> StoreFactory:
+        return lambda: StoreDecorator(DictStore())
+
+
+class TestPrefixDecoratorHostileInput(HostileInputContract):
+    capabilities = StoreCapabilities(copy=True, extended_keys=True)
+
+    @pytest.fixture
+    def store_factory(self) -> StoreFactory:
+        return lambda: PrefixDecorator("tenant/", HDictStore({"other/key": b"x"}))
+
+    def hostile_state(self, store: BlobStore) -> object:
+        """The decorated keys and values, and the wrapped store's (another tenant's key too)."""
+        assert isinstance(store, PrefixDecorator)
+        return super().hostile_state(store), super().hostile_state(store.store)
+
+
+class TestURLEncodeKeysDecoratorHostileInput(HostileInputContract):
+    capabilities = StoreCapabilities(copy=True, extended_keys=True)
+
+    @pytest.fixture
+    def store_factory(self) -> StoreFactory:
+        return lambda: URLEncodeKeysDecorator(DictStore())
+
+    def key_is_valid(self, store: BlobStore, key: object) -> bool:
+        """Any non-empty text without control characters, except '.' and '..'."""
+        return _valid_text_key(key)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import pytest
 from minimalkv import StoreCapabilities
-from minimalkv.contract import ContractSuite, StoreFactory
+from minimalkv.contract import ContractSuite, HostileInputContract, StoreFactory
 from minimalkv.fs import FilesystemStore
 from minimalkv.idgen import HashDecorator, UUIDDecorator
 from minimalkv.memory import DictStore
 
-_GENERATING_CALLS = {"put", "put_file-path", "put_file-fileobj", "put_many"}
+# The invalid-key test names put_file "put_file-fileobj", the hostile-input test "put_file-stream".
+_GENERATING_CALLS = {"put", "put_file-path", "put_file-fileobj", "put_file-stream", "put_many"}
 
 
 class _ExplicitKeySuite(ContractSuite):
@@ -55,3 +56,26 @@ class TestUUIDDecoratorFilesystemContract(_ExplicitKeySuite):
     @pytest.fixture
     def store_factory(self, tmp_path_factory: pytest.TempPathFactory) -> StoreFactory:
         return lambda: UUIDDecorator(FilesystemStore(tmp_path_factory.mktemp("uuid")))
+
+
+# The reliability suite's hostile-input test: every key the key space rejects is refused with
+# nothing written, except None where a call generates the key.
+
+
+class _GeneratingHostileInput(HostileInputContract):
+    capabilities = StoreCapabilities(copy=True)
+
+    def must_refuse_key(self, method: str, key: object) -> bool:
+        return not (key is None and method in _GENERATING_CALLS)
+
+
+class TestHashDecoratorHostileInput(_GeneratingHostileInput):
+    @pytest.fixture
+    def store_factory(self) -> StoreFactory:
+        return lambda: HashDecorator(DictStore())
+
+
+class TestUUIDDecoratorHostileInput(_GeneratingHostileInput):
+    @pytest.fixture
+    def store_factory(self) -> StoreFactory:
+        return lambda: UUIDDecorator(DictStore(), template="u-{}")

@@ -123,7 +123,9 @@ class HostileInputContract(ContractBase):
     Marked ``reliability``. Only errors of the minimalkv hierarchy (``MinimalKVError``) or
     ``TypeError`` may come out, and a refused call writes nothing: the store's keys and values
     are exactly what they were before it. A call that succeeds with a key the suite's
-    :meth:`key_is_valid` rejects fails the test too.
+    :meth:`key_is_valid` rejects fails the test too, unless :meth:`must_refuse_key` excuses
+    it for that call (its method names here: ``put``, ``put_file-stream``, ``put_file-path``,
+    ``put_many``, ``copy``, ``move``).
     """
 
     hostile_calls_per_example: ClassVar[int] = 6
@@ -199,7 +201,7 @@ class HostileInputContract(ContractBase):
             return
         if name in _WRITES and name != "copy-source":
             written = key if name != "move" else "move-target"
-            assert self.key_is_valid(store, written), (
+            assert self.key_is_valid(store, written) or not self.must_refuse_key(name, key), (
                 f"{type(store).__name__}.{name} accepted the invalid key {key!r}"
             )
 
