@@ -7,14 +7,15 @@ are made from URLs, as an application makes them, with short timeouts.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import pytest
 from minimalkv import (
@@ -39,18 +40,17 @@ pytestmark = RELIABILITY_MARK
 _tables = itertools.count()
 
 
-def _server(make: Any, name: str) -> Iterator[PrivateServer]:
-    try:
-        context = make()
-        server = context.__enter__()
-    except RuntimeError as error:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"a private {name} server is required under CI=true: {error}")
-        pytest.skip(f"no private {name} server: {error}")
-    try:
+def _server(
+    make: Callable[[], contextlib.AbstractContextManager[PrivateServer]], name: str
+) -> Iterator[PrivateServer]:
+    with contextlib.ExitStack() as stack:
+        try:
+            server = stack.enter_context(make())
+        except RuntimeError as error:
+            if os.environ.get("CI", "").lower() == "true":
+                pytest.fail(f"a private {name} server is required under CI=true: {error}")
+            pytest.skip(f"no private {name} server: {error}")
         yield server
-    finally:
-        context.__exit__(None, None, None)
 
 
 @pytest.fixture(scope="session")
