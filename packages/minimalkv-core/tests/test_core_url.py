@@ -256,6 +256,24 @@ def test_redact_url_leaves_urls_without_secrets_alone() -> None:
 
 
 @pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("sql+postgresql://h/db?sslpassword=s1&x=1", "sql+postgresql://h/db?sslpassword=***&x=1"),
+        ("redis://:pw@h/0?a=1?api_TOKEN=s2", "redis://:***@h/0?a=1?api_TOKEN=***"),
+        (
+            "s3://k:pw@h/b?account_key=s3#wrap:readonly",
+            "s3://k:***@h/b?account_key=***#wrap:readonly",
+        ),
+        ("fs:///d?%70assword=s4", "fs:///d?%70assword=***"),
+        ("azure://h/c?credential", "azure://h/c?credential"),  # a bare flag holds no secret
+    ],
+)
+def test_redact_url_masks_options_that_may_hold_secrets(url: str, shown: str) -> None:
+    assert redact_url(url) == shown
+    assert parse_store_url(url).redacted == shown
+
+
+@pytest.mark.parametrize(
     ("url", "user", "password", "host", "port", "path"),
     [
         ("redis://:se#cret@127.0.0.1:1/0", "", "se#cret", "127.0.0.1", 1, "/0"),

@@ -9,7 +9,7 @@ from typing import Final
 from ._errors import ConfigurationError
 from ._options import parse_bool
 
-__all__ = ["StoreUrl", "parse_store_url", "redact_url"]
+__all__ = ["SECRET_MASK", "StoreUrl", "is_secret_option", "parse_store_url", "redact_url"]
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class StoreUrl:
     password: str | None = field(default=None, repr=False)
     """User-info after the first ``:``, or None."""
     redacted: str = ""
-    """The URL as written, with its secret replaced by ``***``: safe for messages."""
+    """The URL as written, with its secrets replaced by ``***`` (:func:`redact_url`)."""
 
     def flag(self, name: str, default: bool = False) -> bool:
         """Read a boolean query option; a bare flag such as ``?fsync`` is true.
@@ -80,22 +80,59 @@ def _split_userinfo(rest: str) -> tuple[str | None, str]:
     return rest[:at], rest[at + 1 :]
 
 
+SECRET_MASK: Final = "***"  # noqa: S105 - the placeholder shown instead of a secret
+"""What a hidden secret is shown as."""
+
+_SECRET_OPTION: Final = re.compile(r"pass|secret|token|key|cred|auth|pwd", re.IGNORECASE)
+
+
+def is_secret_option(name: str) -> bool:
+    """Return whether a URL option called ``name`` may hold a secret.
+
+    Driver options travel in a store URL's query (``?sslpassword=...``, ``?account_key=...``),
+    so hiding the user-info is not enough: any option whose name contains ``pass``, ``secret``,
+    ``token``, ``key``, ``cred``, ``auth`` or ``pwd`` (in any case) is shown masked. Masking an
+    option that holds no secret costs a less helpful message; the reverse leaks.
+    """
+    return _SECRET_OPTION.search(name) is not None
+
+
+def _redact_query(remainder: str) -> str:
+    """Mask the values of secret-looking options in ``host/path?query#fragment``."""
+    from urllib.parse import unquote  # only when there is a query: keeps imports light
+
+    head, mark, rest = remainder.partition("?")
+    if not mark:
+        return remainder
+    marker = _FRAGMENT_START.search(rest)
+    cut = marker.start() if marker else len(rest)
+    query, fragment = rest[:cut], rest[cut:]
+    parts = []
+    for part in re.split(r"([&?])", query):
+        name, equals, _ = part.partition("=")
+        secret = equals and is_secret_option(unquote(name))
+        parts.append(f"{name}={SECRET_MASK}" if secret else part)
+    return f"{head}?{''.join(parts)}{fragment}"
+
+
 def redact_url(url: str) -> str:
-    """Return ``url`` with the secret of its user-info replaced by ``***``.
+    """Return ``url`` with its secrets replaced by ``***``: safe for messages and logs.
 
     ``s3://key:secret@host/b`` becomes ``s3://key:***@host/b``; user-info without ``:`` (a
     Redis password, GCS credentials) is replaced whole. The user-info is found exactly as
-    :func:`minimalkv.backend.parse_store_url` finds it, so no part of a secret survives.
+    :func:`minimalkv.backend.parse_store_url` finds it, so no part of a secret survives. The
+    value of every option :func:`minimalkv.backend.is_secret_option` names is replaced too
+    (``?sslpassword=***``).
     """
     scheme, sep, rest = url.partition("://")
     if not sep:
         scheme, rest = "", url
     userinfo, remainder = _split_userinfo(rest)
     if userinfo is None:
-        return url
+        return f"{scheme}{sep}{_redact_query(rest)}"
     user, colon, _ = userinfo.partition(":")
-    masked = f"{user}:***" if colon else "***"
-    return f"{scheme}{sep}{masked}@{remainder}"
+    masked = f"{user}:{SECRET_MASK}" if colon else SECRET_MASK
+    return f"{scheme}{sep}{masked}@{_redact_query(remainder)}"
 
 
 def parse_store_url(url: str) -> StoreUrl:

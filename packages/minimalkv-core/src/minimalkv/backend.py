@@ -31,13 +31,14 @@ from ._streams import (
     seek_target,
 )
 from ._ttl import normalize_ttl
-from ._url import StoreUrl, parse_store_url
+from ._url import SECRET_MASK, StoreUrl, is_secret_option, parse_store_url
 from ._values import check_value
 
 __all__ = [
     "CHUNK_SIZE",
     "DECORATOR_GROUP",
     "KEY_PUNCTUATION",
+    "SECRET_MASK",
     "STORE_GROUP",
     "BytesReader",
     "DecoratorFactory",
@@ -54,6 +55,7 @@ __all__ = [
     "create_exclusive",
     "file_source",
     "file_target",
+    "is_secret_option",
     "normalize_ttl",
     "parse_bool",
     "parse_store_url",

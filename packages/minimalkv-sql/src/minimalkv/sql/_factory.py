@@ -34,7 +34,7 @@ from ._driver_options import (
     driver_settings,
 )
 from ._errors import translate_errors
-from ._redact import redact_query, show_url
+from ._redact import show_url
 from ._stale import install_stale_check
 from ._store import HSQLAlchemyStore, SQLAlchemyStore
 
@@ -161,7 +161,7 @@ def _split_store_options(url: StoreUrl, names: tuple[str, ...]) -> dict[str, Any
 def _sqlite_params_from_url(url: StoreUrl) -> dict[str, Any]:
     if url.host or url.port is not None or url.userinfo is not None:
         raise ConfigurationError(
-            f"store URL {redact_query(url.redacted)!r}: sqlite URLs take no host; use "
+            f"store URL {url.redacted!r}: sqlite URLs take no host; use "
             "sqlite:///relative.db, sqlite:////absolute.db or sqlite:// (in memory)"
         )
     params = _split_store_options(url, ("table", "create_table"))
@@ -251,7 +251,7 @@ def _server_params_from_url(url: StoreUrl) -> dict[str, Any]:
     database = url.path.lstrip("/")
     if not url.host or not database or "/" in database:
         raise ConfigurationError(
-            f"store URL {redact_query(url.redacted)!r}: expected {url.scheme}://[user[:password]@]host[:port]"
+            f"store URL {url.redacted!r}: expected {url.scheme}://[user[:password]@]host[:port]"
             "/database[?table=...]"
         )
     params.update(host=url.host, database=database)
@@ -329,7 +329,7 @@ def _parse_sqlalchemy_url(text: str) -> URL:
 
 def _sql_params_from_url(url: StoreUrl) -> dict[str, Any]:
     raise ConfigurationError(
-        f"store URL {redact_query(url.redacted)!r}: name the database in the scheme: "
+        f"store URL {url.redacted!r}: name the database in the scheme: "
         "sqlite:///path.db, sql+postgresql://..., sql+mysql://... or sql+mariadb://..."
     )
 
