@@ -9,9 +9,7 @@ from typing import ClassVar
 
 import pytest
 from minimalkv import BlobStore
-from minimalkv.contract import RELIABILITY_MARK
-from minimalkv.contract._crash import CrashSafetyContract
-from minimalkv.contract._recipe import StoreRecipe
+from minimalkv.contract import RELIABILITY_MARK, CrashSafetyContract, StoreRecipe
 
 # Stores that keep their values in files of a directory, each with one crash-safety defect.
 _BROKEN_STORES = '''

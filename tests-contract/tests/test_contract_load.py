@@ -5,8 +5,7 @@ from __future__ import annotations
 import itertools
 
 from minimalkv import BlobStore
-from minimalkv.contract import PlainStore
-from minimalkv.contract._load import LoadContract, LoadFigures
+from minimalkv.contract import LoadContract, LoadFigures, PlainStore
 
 SECONDS = 0.5
 

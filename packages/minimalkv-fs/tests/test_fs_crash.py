@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 from minimalkv import BlobStore
-from minimalkv.contract._crash import CrashSafetyContract
-from minimalkv.contract._recipe import StoreRecipe
+from minimalkv.contract import CrashSafetyContract, StoreRecipe
 from minimalkv.fs import FilesystemStore, HFilesystemStore
 from minimalkv.fs._temp import TEMP_START
 

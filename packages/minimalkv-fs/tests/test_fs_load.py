@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 from minimalkv import BlobStore, StoreCapabilities
-from minimalkv.contract import StoreFactory
-from minimalkv.contract._load import LoadContract
-from minimalkv.contract._recipe import StoreRecipe
+from minimalkv.contract import LoadContract, StoreFactory, StoreRecipe
 from minimalkv.fs import FilesystemStore
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 from minimalkv import StoreCapabilities
-from minimalkv.contract import HostileInputContract, StoreFactory
-from minimalkv.contract._load import LoadContract
+from minimalkv.contract import HostileInputContract, LoadContract, StoreFactory
 from minimalkv.memory import DictStore, HDictStore
 
 

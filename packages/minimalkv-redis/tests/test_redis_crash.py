@@ -13,8 +13,7 @@ from typing import Any
 
 import pytest
 from minimalkv import BlobStore
-from minimalkv.contract._crash import CrashSafetyContract
-from minimalkv.contract._recipe import StoreRecipe
+from minimalkv.contract import CrashSafetyContract, StoreRecipe
 from minimalkv.redis import TEMP_KEY_PREFIX, RedisStore, escape_match_pattern
 
 

@@ -21,8 +21,12 @@ from typing import Any, ClassVar
 import pytest
 import redis
 from minimalkv import StoreCapabilities, get_store_from_url
-from minimalkv.contract import RELIABILITY_MARK, StoreFactory
-from minimalkv.contract._faults import ControllableServer, ServerFaultContract
+from minimalkv.contract import (
+    RELIABILITY_MARK,
+    ControllableServer,
+    ServerFaultContract,
+    StoreFactory,
+)
 
 pytestmark = RELIABILITY_MARK
 

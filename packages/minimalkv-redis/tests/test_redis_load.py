@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 from minimalkv import StoreCapabilities
-from minimalkv.contract import StoreFactory
-from minimalkv.contract._load import LoadContract
+from minimalkv.contract import LoadContract, StoreFactory
 from minimalkv.redis import RedisStore
 
 

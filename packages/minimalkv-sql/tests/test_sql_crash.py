@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 from minimalkv import BlobStore
-from minimalkv.contract._crash import CrashSafetyContract
-from minimalkv.contract._recipe import StoreRecipe
+from minimalkv.contract import CrashSafetyContract, StoreRecipe
 
 # The first bytes of a rollback journal that SQLite rolls back (a "hot" journal). A journal
 # whose header was never synced starts with zeros instead: the database file was not touched

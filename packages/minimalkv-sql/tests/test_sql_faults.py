@@ -24,8 +24,12 @@ from minimalkv import (
     StoreTimeoutError,
     get_store_from_url,
 )
-from minimalkv.contract import RELIABILITY_MARK, StoreFactory
-from minimalkv.contract._faults import ControllableServer, ServerFaultContract
+from minimalkv.contract import (
+    RELIABILITY_MARK,
+    ControllableServer,
+    ServerFaultContract,
+    StoreFactory,
+)
 from minimalkv.sql import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_PSYCOPG_READ_TIMEOUT,

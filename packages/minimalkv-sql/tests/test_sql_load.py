@@ -9,9 +9,7 @@ from typing import ClassVar
 
 import pytest
 from minimalkv import BlobStore, StoreCapabilities
-from minimalkv.contract import StoreFactory
-from minimalkv.contract._load import LoadContract
-from minimalkv.contract._recipe import StoreRecipe
+from minimalkv.contract import LoadContract, StoreFactory, StoreRecipe
 from minimalkv.sql import SQLAlchemyStore
 
 sys.path.insert(0, str(Path(__file__).parent))

@@ -7,6 +7,8 @@ the package README for capabilities, tuning attributes and the Hypothesis profil
 from ._base import ContractBase, StoreFactory
 from ._capability_tests import CopyContract, TtlContract, UrlContract
 from ._concurrency import ConcurrencyContract
+from ._crash import CrashSafetyContract
+from ._faults import ControllableServer, FaultOutcome, ServerFaultContract, call_with_deadline
 from ._hostile import (
     HOSTILE_KEYS,
     HOSTILE_OBJECTS,
@@ -17,11 +19,13 @@ from ._hostile import (
 )
 from ._key_table import INVALID_KEYS, NON_STR_KEYS, WEIRD_KEYS, KeyCase
 from ._large_values import LargeValueContract, MemoryBoundContract
+from ._load import LOAD_SECONDS_VARIABLE, LoadContract, LoadFigures
 from ._marks import CAPABILITY_MARK, RELIABILITY, RELIABILITY_MARK, requires_capability
 from ._mypy_check import assert_mypy_diagnostics
 from ._network import closed_port, silent_server
 from ._plain_store import PlainStore
 from ._profiles import CI_PROFILE, DEV_PROFILE
+from ._recipe import JsonValue, StoreRecipe
 from ._rss import PeakRss, measure_peak_rss
 from ._secrets import (
     ENCODED_SECRETS,
@@ -51,6 +55,7 @@ __all__ = [
     "HOSTILE_TEXT",
     "HOSTILE_VALUES",
     "INVALID_KEYS",
+    "LOAD_SECONDS_VARIABLE",
     "NON_STR_KEYS",
     "PRINTABLE_SECRETS",
     "RELIABILITY",
@@ -60,16 +65,24 @@ __all__ = [
     "ConcurrencyContract",
     "ContractBase",
     "ContractSuite",
+    "ControllableServer",
     "CopyContract",
+    "CrashSafetyContract",
+    "FaultOutcome",
     "HostileInputContract",
+    "JsonValue",
     "KeyCase",
     "LargeValueContract",
+    "LoadContract",
+    "LoadFigures",
     "MemoryBoundContract",
     "PeakRss",
     "PlainStore",
     "SemanticsContract",
+    "ServerFaultContract",
     "StateMachineContract",
     "StoreFactory",
+    "StoreRecipe",
     "StoreStateMachine",
     "TtlContract",
     "UrlContract",
@@ -77,6 +90,7 @@ __all__ = [
     "assert_mypy_diagnostics",
     "assert_no_secret_leaks",
     "build_state_machine",
+    "call_with_deadline",
     "closed_port",
     "is_documented_error",
     "key_strategy",

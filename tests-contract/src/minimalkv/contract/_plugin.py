@@ -31,8 +31,8 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line(
         "markers",
-        f"{RELIABILITY}: a test of the minimalkv reliability suite (hostile input, secrets); "
-        f"select with -m {RELIABILITY}",
+        f"{RELIABILITY}: a test of the minimalkv reliability suite (crash safety, server "
+        f"faults, hostile input, secrets, load); select with -m {RELIABILITY}",
     )
     chosen = config.getoption("hypothesis_profile", default=None)
     profile = pick_profile(chosen, settings.get_current_profile_name())
