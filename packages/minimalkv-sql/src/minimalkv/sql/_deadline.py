@@ -55,6 +55,10 @@ class _Watchdog:
     """Cuts off the connections whose deadline has passed; sleeps while none is armed."""
 
     def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget every deadline and the thread (in a forked child, neither is real)."""
         self._condition = threading.Condition()
         self._live: dict[int, _Watch] = {}
         self._idle = True
@@ -117,6 +121,20 @@ def _cut(fd: int) -> None:
 
 _WATCHDOG: Final = _Watchdog()
 _local = threading.local()
+
+
+def _after_fork_in_child() -> None:
+    """Start the child with no watchdog thread and no armed deadline of the parent's.
+
+    The parent's thread does not exist in the child, and its lock may have been held at the
+    fork; the child's first checkout starts a thread of its own.
+    """
+    global _local
+    _WATCHDOG.reset()
+    _local = threading.local()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def expired_deadline() -> float | None:

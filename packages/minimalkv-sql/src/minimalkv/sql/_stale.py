@@ -3,7 +3,7 @@
 A server that shuts down or restarts closes every session; the pool still holds those
 connections, and the first call on each would fail. An idle, healthy connection has nothing to
 read, while one the server closed has its end-of-file (and often a farewell message) waiting.
-:func:`install_stale_check` looks for that with a zero-timeout ``select`` each time the pool
+:func:`install_stale_check` looks for that with a zero-timeout ``poll`` each time the pool
 hands out a connection (no round trip, so a paused server cannot make it hang) and makes
 SQLAlchemy replace such a connection by a fresh one. A connection that is readable for another
 reason (an asynchronous notice) is replaced too, which costs only a reconnect.
@@ -42,10 +42,14 @@ def install_stale_check(engine: Engine) -> None:
         fd = socket_of(dbapi_connection)
         if fd is None or fd < 0:
             return
+        # poll, not select: select cannot watch a descriptor numbered 1024 or above, which a
+        # busy process easily has, and would then make every checkout reconnect.
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
         try:
-            readable, _, _ = select.select([fd], [], [], 0)
-        except (OSError, ValueError):
-            readable = [fd]
+            readable = poller.poll(0)
+        except OSError:
+            readable = [(fd, select.POLLERR)]
         if readable:
             raise DisconnectionError("the server closed this pooled connection")
 
