@@ -1,17 +1,21 @@
-"""Benchmark cases of minimalkv-sql: SQLAlchemyStore on SQLite against the stdlib sqlite3."""
+"""Benchmark cases of minimalkv-sql: SQLite against the stdlib sqlite3, and stores made from
+PostgreSQL and MariaDB URLs against their raw drivers on the servers at 127.0.0.1:5432 and
+127.0.0.1:3306 (database ``test``)."""
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import shutil
 import sqlite3
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from tools._bench_cases import Case, Settings, Target
-from tools._bench_harness import Paired
+from tools._bench_harness import Paired, paired_calls
 
 __all__ = ["SQL_CASES"]
 
@@ -54,6 +58,61 @@ def _build_sql_put_many(settings: Settings, stack: contextlib.ExitStack) -> Pair
     return Paired(run_raw, run_lib, 1, len(items))
 
 
+def _server_get(
+    settings: Settings, stack: contextlib.ExitStack, backend: str
+) -> tuple[Callable[[str], object], Callable[[str], object], list[list[str]]]:
+    """A store made from a URL (timeouts, stale-connection check, deadline) and a raw driver
+    connection with the same query, both on the shared server; a fresh table, dropped after."""
+    from minimalkv import get_store_from_url
+
+    table = f"mkv_bench_{os.getpid()}_{backend}"
+    items = {f"key-{i:06d}": os.urandom(settings.value_size) for i in range(settings.values)}
+    if backend == "postgresql":
+        import psycopg
+
+        url = f"sql+postgresql://postgres@127.0.0.1:5432/test?table={table}"
+        raw: Any = psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=test")
+        raw.autocommit = True
+        query = f"SELECT value FROM {table} WHERE key = %s"  # noqa: S608 - our own table name
+    else:
+        # PyMySQL ships no type hints: used as Any, like the store's own use of it.
+        pymysql: Any = importlib.import_module("pymysql")
+
+        url = f"sql+mariadb://root@127.0.0.1:3306/test?table={table}"
+        raw = pymysql.connect(host="127.0.0.1", port=3306, user="root", database="test")
+        raw.autocommit(True)
+        query = f"SELECT value FROM {table} WHERE `key` = %s"  # noqa: S608 - our own table
+    stack.callback(raw.close)
+    store = get_store_from_url(url)
+    stack.callback(store.close)
+    store.put_many(items)
+
+    def drop() -> None:
+        with raw.cursor() as cursor:
+            cursor.execute(f"DROP TABLE {table}")
+
+    stack.callback(drop)
+
+    def raw_get(key: str) -> object:
+        with raw.cursor() as cursor:
+            cursor.execute(query, (key,))
+            return cursor.fetchone()
+
+    keys = list(items)
+    chunks = [keys[i : i + settings.chunk] for i in range(0, len(keys), settings.chunk)]
+    return raw_get, store.get, chunks
+
+
+def _build_pg_get(settings: Settings, stack: contextlib.ExitStack) -> Paired:
+    raw_get, lib_get, chunks = _server_get(settings, stack, "postgresql")
+    return paired_calls(raw_get, lib_get, chunks, settings.chunk)
+
+
+def _build_mariadb_get(settings: Settings, stack: contextlib.ExitStack) -> Paired:
+    raw_get, lib_get, chunks = _server_get(settings, stack, "mariadb")
+    return paired_calls(raw_get, lib_get, chunks, settings.chunk)
+
+
 SQL_CASES: Final[tuple[Case, ...]] = (
     Case(
         name="sql-put-many",
@@ -61,6 +120,23 @@ SQL_CASES: Final[tuple[Case, ...]] = (
         baseline="stdlib `sqlite3` `executemany` of the same upsert in one transaction",
         target=Target(min_ratio=0.8),
         build=_build_sql_put_many,
+    ),
+    Case(
+        name="pg-get",
+        title="`get` of a store made from a `sql+postgresql://` URL, server on loopback",
+        baseline="one autocommit psycopg connection running the same `SELECT`",
+        # One round trip each; what remains is SQLAlchemy's pool and connection in Python,
+        # about as long as a loopback round trip itself.
+        target=Target(min_ratio=0.4),
+        build=_build_pg_get,
+    ),
+    Case(
+        name="mariadb-get",
+        title="`get` of a store made from a `sql+mariadb://` URL, server on loopback",
+        baseline="one autocommit PyMySQL connection running the same `SELECT`",
+        # Two round trips (the pool's ROLLBACK ends the read's implicit transaction) against one.
+        target=Target(min_ratio=0.33),
+        build=_build_mariadb_get,
     ),
 )
 """The minimalkv-sql cases, appended to the case table by tools/bench.py."""

@@ -98,6 +98,16 @@ class SQLAlchemyStore(CopyMixin, KeyValueStore):
         self._binary_get: str | None = None
         if self._dialect_name == "postgresql" and bind.dialect.driver == "psycopg":
             self._binary_get = str(self._sql.get.compile(dialect=bind.dialect))
+        # A read of one statement needs no transaction. On PostgreSQL the drivers would open
+        # one (a round trip for BEGIN) and the pool would roll it back when the connection
+        # returns (another): reads run in autocommit instead, a switch the drivers make on
+        # the client without a round trip. (PyMySQL would send SET AUTOCOMMIT both ways, and
+        # MySQL/MariaDB and SQLite start no transaction for a SELECT: they read as they are.)
+        self._read_bind: Engine = (
+            bind.execution_options(isolation_level="AUTOCOMMIT")
+            if self._dialect_name == "postgresql"
+            else bind
+        )
         self._where = f"{type(self).__name__}({show_url(bind.url)}, table {tablename!r})"
         # One shared connection (an in-memory SQLite behind a StaticPool) must not carry two
         # threads' transactions at once: calls take turns on it.
@@ -128,7 +138,11 @@ class SQLAlchemyStore(CopyMixin, KeyValueStore):
 
     # ----------------------------------------------------------------- reading
     def _get(self, key: str) -> bytes:
-        with self._turns, translate_errors(self._where, "get", key), self.bind.connect() as conn:
+        with (
+            self._turns,
+            translate_errors(self._where, "get", key),
+            self._read_bind.connect() as conn,
+        ):
             if self._binary_get is None:
                 value = conn.execute(self._sql.get, {"key": key}).scalar()
             else:
@@ -166,7 +180,7 @@ class SQLAlchemyStore(CopyMixin, KeyValueStore):
         with (
             self._turns,
             translate_errors(self._where, "contains", key),
-            self.bind.connect() as conn,
+            self._read_bind.connect() as conn,
         ):
             return conn.execute(self._sql.has_key, {"key": key}).first() is not None
 
@@ -174,7 +188,7 @@ class SQLAlchemyStore(CopyMixin, KeyValueStore):
         with (
             self._turns,
             translate_errors(self._where, "metadata", key),
-            self.bind.connect() as conn,
+            self._read_bind.connect() as conn,
         ):
             size = conn.execute(self._sql.length, {"key": key}).scalar()
         if size is None:
@@ -204,7 +218,11 @@ class SQLAlchemyStore(CopyMixin, KeyValueStore):
         if high is not None:
             query = query.where(column < high)
         query = query.order_by(column).limit(_PAGE)
-        with self._turns, translate_errors(self._where, "iter_keys"), self.bind.connect() as conn:
+        with (
+            self._turns,
+            translate_errors(self._where, "iter_keys"),
+            self._read_bind.connect() as conn,
+        ):
             return list(conn.execute(query).scalars())
 
     def iter_keys(self, prefix: str = "") -> Iterator[str]:
