@@ -5,6 +5,7 @@ PostgreSQL and MariaDB URLs against their raw drivers on the servers at 127.0.0.
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import os
 import shutil
@@ -103,13 +104,8 @@ def _server_get(
     return raw_get, store.get, chunks
 
 
-def _build_pg_get(settings: Settings, stack: contextlib.ExitStack) -> Paired:
-    raw_get, lib_get, chunks = _server_get(settings, stack, "postgresql")
-    return paired_calls(raw_get, lib_get, chunks, settings.chunk)
-
-
-def _build_mariadb_get(settings: Settings, stack: contextlib.ExitStack) -> Paired:
-    raw_get, lib_get, chunks = _server_get(settings, stack, "mariadb")
+def _build_server_get(settings: Settings, stack: contextlib.ExitStack, backend: str) -> Paired:
+    raw_get, lib_get, chunks = _server_get(settings, stack, backend)
     return paired_calls(raw_get, lib_get, chunks, settings.chunk)
 
 
@@ -128,7 +124,7 @@ SQL_CASES: Final[tuple[Case, ...]] = (
         # One round trip each; what remains is SQLAlchemy's pool and connection in Python,
         # about as long as a loopback round trip itself.
         target=Target(min_ratio=0.4),
-        build=_build_pg_get,
+        build=functools.partial(_build_server_get, backend="postgresql"),
     ),
     Case(
         name="mariadb-get",
@@ -136,7 +132,7 @@ SQL_CASES: Final[tuple[Case, ...]] = (
         baseline="one autocommit PyMySQL connection running the same `SELECT`",
         # Two round trips (the pool's ROLLBACK ends the read's implicit transaction) against one.
         target=Target(min_ratio=0.33),
-        build=_build_mariadb_get,
+        build=functools.partial(_build_server_get, backend="mariadb"),
     ),
 )
 """The minimalkv-sql cases, appended to the case table by tools/bench.py."""

@@ -33,6 +33,7 @@ __all__ = [
     "process_copier",
     "process_writer",
     "require",
+    "table_stores",
 ]
 
 POSTGRES_URL: Final = os.environ.get(
@@ -149,6 +150,24 @@ def make_store_factory(
         return store
 
     return make
+
+
+def table_stores(
+    backend: str, extended: bool, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[[], SQLAlchemyStore]]:
+    """Yield a factory of fresh stores on ``backend``'s tables; drop the tables afterwards.
+
+    The body of every suite class's ``store_factory`` fixture: ``yield from table_stores(...)``.
+    A SQLite engine (a file of this test) is disposed of; a server's engine is shared.
+    """
+    engine = engine_for(backend, tmp_path_factory)
+    created: list[str] = []
+    try:
+        yield make_store_factory(engine, extended, created)
+    finally:
+        drop_tables(engine, created)
+        if backend == "sqlite":
+            engine.dispose()
 
 
 @pytest.fixture(scope="session")

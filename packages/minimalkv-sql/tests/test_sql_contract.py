@@ -12,7 +12,7 @@ from minimalkv import KeyValueStore, StoreCapabilities, get_store
 from minimalkv.contract import ContractSuite, StoreFactory
 
 sys.path.insert(0, str(Path(__file__).parent))
-from sql_servers import drop_tables, engine_for, make_store_factory
+from sql_servers import table_stores
 
 MiB = 1024 * 1024
 
@@ -33,14 +33,7 @@ class _SqlContract(ContractSuite):
 
     @pytest.fixture
     def store_factory(self, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StoreFactory]:
-        engine = engine_for(self.backend, tmp_path_factory)
-        created: list[str] = []
-        try:
-            yield make_store_factory(engine, self.extended, created)
-        finally:
-            drop_tables(engine, created)
-            if self.backend == "sqlite":
-                engine.dispose()
+        yield from table_stores(self.backend, self.extended, tmp_path_factory)
 
 
 class TestSqliteContract(_SqlContract):

@@ -13,7 +13,7 @@ from minimalkv.contract import LoadContract, StoreFactory, StoreRecipe
 from minimalkv.sql import SQLAlchemyStore
 
 sys.path.insert(0, str(Path(__file__).parent))
-from sql_servers import drop_tables, engine_for, make_store_factory
+from sql_servers import table_stores
 
 
 class _SqlLoad(LoadContract):
@@ -22,13 +22,7 @@ class _SqlLoad(LoadContract):
 
     @pytest.fixture
     def store_factory(self, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StoreFactory]:
-        engine = engine_for(self.backend, tmp_path_factory)
-        created: list[str] = []
-        try:
-            yield make_store_factory(engine, False, created)
-        finally:
-            drop_tables(engine, created)
-            engine.dispose()
+        yield from table_stores(self.backend, False, tmp_path_factory)
 
 
 class TestSqliteLoad(_SqlLoad):

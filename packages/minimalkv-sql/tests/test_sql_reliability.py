@@ -27,7 +27,7 @@ from minimalkv.contract import (
 )
 
 sys.path.insert(0, str(Path(__file__).parent))
-from sql_servers import drop_tables, engine_for, make_store_factory
+from sql_servers import table_stores
 
 pytestmark = RELIABILITY_MARK
 
@@ -105,13 +105,7 @@ class _SqlHostileInput(HostileInputContract):
 
     @pytest.fixture
     def store_factory(self, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StoreFactory]:
-        engine = engine_for(self.backend, tmp_path_factory)
-        created: list[str] = []
-        try:
-            yield make_store_factory(engine, False, created)
-        finally:
-            drop_tables(engine, created)
-            engine.dispose()
+        yield from table_stores(self.backend, False, tmp_path_factory)
 
 
 class TestSqliteHostileInput(_SqlHostileInput):
