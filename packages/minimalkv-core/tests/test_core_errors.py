@@ -8,6 +8,7 @@ import pickle
 import pytest
 from minimalkv import (
     BackendNotInstalledError,
+    BatchError,
     ConfigurationError,
     InvalidArgumentError,
     InvalidKeyError,
@@ -15,8 +16,11 @@ from minimalkv import (
     KeyNotFoundError,
     MinimalKVError,
     ReadOnlyError,
+    StoreBusyError,
     StoreConnectionError,
     StoreError,
+    StoreNotFoundError,
+    StorePermissionError,
     StoreTimeoutError,
     UnknownStoreError,
 )
@@ -33,6 +37,10 @@ BUILTIN_BASES: list[tuple[type[MinimalKVError], tuple[type[BaseException], ...]]
     (StoreError, (OSError,)),
     (StoreConnectionError, (ConnectionError, StoreError, OSError)),
     (StoreTimeoutError, (TimeoutError, StoreError, OSError)),
+    (StorePermissionError, (PermissionError, StoreError, OSError)),
+    (StoreNotFoundError, (FileNotFoundError, StoreError, OSError)),
+    (StoreBusyError, (StoreError, OSError)),
+    (BatchError, (StoreError, OSError)),
 ]
 ALL_ERRORS = [cls for cls, _ in BUILTIN_BASES]
 
@@ -109,3 +117,12 @@ def test_hierarchy_is_drawn_in_the_module_docstring() -> None:
     everything: list[type[MinimalKVError]] = [MinimalKVError, *ALL_ERRORS]
     for cls in everything:
         assert cls.__name__ in doc
+
+
+def test_batch_error_keeps_its_failures_through_pickle_and_copy() -> None:
+    error = BatchError("2 keys failed", failures={"a": "AccessDenied: no", "b": "InternalError"})
+    for clone in (pickle.loads(pickle.dumps(error)), copy.copy(error)):  # noqa: S301 - own data
+        assert type(clone) is BatchError
+        assert clone.failures == {"a": "AccessDenied: no", "b": "InternalError"}
+        assert str(clone) == "2 keys failed"
+    assert BatchError("none").failures == {}

@@ -15,7 +15,11 @@ minimalkv raises on purpose::
     │       └── BackendNotInstalledError (ImportError)  known type, distribution missing
     └── StoreError (OSError)                 the backend failed (I/O, server, permissions)
         ├── StoreConnectionError (ConnectionError)
-        └── StoreTimeoutError (TimeoutError)
+        ├── StoreTimeoutError (TimeoutError)
+        ├── StorePermissionError (PermissionError)  credentials refused, access denied
+        ├── StoreNotFoundError (FileNotFoundError)  the bucket, container or root is missing
+        ├── StoreBusyError                   the service throttles requests (retries spent)
+        └── BatchError                       some keys of a batch call failed (``failures``)
 
 Messages never contain credentials: URLs are shown through :func:`minimalkv.redact_url`.
 """
@@ -26,6 +30,7 @@ from typing import Any
 
 __all__ = [
     "BackendNotInstalledError",
+    "BatchError",
     "ConfigurationError",
     "InvalidArgumentError",
     "InvalidKeyError",
@@ -33,8 +38,11 @@ __all__ = [
     "KeyNotFoundError",
     "MinimalKVError",
     "ReadOnlyError",
+    "StoreBusyError",
     "StoreConnectionError",
     "StoreError",
+    "StoreNotFoundError",
+    "StorePermissionError",
     "StoreTimeoutError",
     "UnknownStoreError",
 ]
@@ -114,3 +122,42 @@ class StoreConnectionError(StoreError, ConnectionError):
 
 class StoreTimeoutError(StoreError, TimeoutError):
     """The backend did not answer in time."""
+
+
+class StorePermissionError(StoreError, PermissionError):
+    """The backend refused the credentials or denied access (a :class:`PermissionError`)."""
+
+
+class StoreNotFoundError(StoreError, FileNotFoundError):
+    """The place the store keeps its values (bucket, container) does not exist.
+
+    A :class:`FileNotFoundError`, never a :class:`KeyError`: it is not about one key.
+    """
+
+
+class StoreBusyError(StoreError):
+    """The backend kept throttling requests (slow down) after the configured retries."""
+
+
+class BatchError(StoreError):
+    """Some keys of a batch call failed while the others succeeded.
+
+    :attr:`failures` maps each failed key to the reason the backend gave; every key not in it
+    was carried out.
+    """
+
+    def __init__(
+        self, message: str, *, key: str | None = None, failures: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(message, key=key)
+        self.failures: dict[str, str] = dict(failures or {})
+        """Failed key -> the backend's reason."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_batch, (type(self), self.message, self.key, self.failures))
+
+
+def _rebuild_batch(
+    cls: type[BatchError], message: str, key: str | None, failures: dict[str, str]
+) -> BatchError:
+    return cls(message, key=key, failures=failures)

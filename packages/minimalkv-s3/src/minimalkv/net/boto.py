@@ -1,0 +1,5 @@
+"""minimalkv 1.x's import path ``minimalkv.net.boto``; the store lives in ``minimalkv.s3``."""
+
+from minimalkv.s3 import BotoStore, HBotoStore
+
+__all__ = ["BotoStore", "HBotoStore"]

@@ -1,0 +1,225 @@
+"""Large transfers: multipart upload and copy, and parallel ranged download, in bounded memory.
+
+At most ``concurrency`` parts are in memory (or in flight) at once, whatever the object's size.
+A multipart upload or copy that fails for any reason (an error, a signal, an interrupted
+thread) is aborted before the error propagates, so no unfinished upload is left behind and the
+previous value of the key stays readable: S3 makes a multipart object visible only when it is
+completed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future
+from typing import TYPE_CHECKING, Any, Final
+
+from minimalkv.backend import ReadableBinary, read_chunk
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_s3.type_defs import CompletedPartTypeDef
+
+__all__ = [
+    "MAX_PARTS",
+    "MIN_PART_SIZE",
+    "copy_multipart",
+    "download_ranges",
+    "read_part",
+    "upload_multipart",
+]
+
+MIN_PART_SIZE: Final = 5 * 1024 * 1024
+"""The smallest part S3 accepts (all but the last part of a multipart upload)."""
+MAX_PARTS: Final = 10_000
+"""The most parts one multipart upload may have."""
+
+
+def read_part(source: ReadableBinary, size: int) -> bytes:
+    """Read ``size`` bytes from ``source`` (fewer only at its end)."""
+    first = read_chunk(source, size)
+    if len(first) == size or not first:
+        return first
+    pieces = [first]
+    missing = size - len(first)
+    while missing:
+        piece = read_chunk(source, missing)
+        if not piece:
+            break
+        pieces.append(piece)
+        missing -= len(piece)
+    return b"".join(pieces)
+
+
+class _Window:
+    """Runs tasks on ``executor`` with at most ``limit`` of them unfinished at once."""
+
+    def __init__(self, executor: Executor, limit: int) -> None:
+        self._executor = executor
+        self._slots = threading.Semaphore(limit)
+        self._futures: list[Future[Any]] = []
+
+    def submit(self, task: Callable[[], Any]) -> Future[Any]:
+        self._slots.acquire()
+        self.raise_first_error()
+        future = self._executor.submit(task)
+        future.add_done_callback(lambda _: self._slots.release())
+        self._futures.append(future)
+        return future
+
+    def raise_first_error(self) -> None:
+        for future in self._futures:
+            if future.done() and future.exception() is not None:
+                future.result()
+
+    def wait(self) -> None:
+        """Wait for every task; raise the first error among them."""
+        for future in self._futures:
+            future.result()
+
+    def cancel_and_wait(self) -> None:
+        for future in self._futures:
+            future.cancel()
+        for future in self._futures:
+            with contextlib.suppress(BaseException):
+                future.exception()
+
+
+def upload_multipart(
+    client: S3Client,
+    bucket: str,
+    name: str,
+    source: ReadableBinary,
+    first: bytes,
+    *,
+    part_size: int,
+    concurrency: int,
+    executor: Executor,
+    extra: dict[str, Any],
+) -> None:
+    """Upload ``first`` then the rest of ``source`` as a multipart upload of ``name``.
+
+    Parts are ``part_size`` bytes; ``concurrency`` of them are sent in parallel. The object
+    appears only when the upload completes; on any failure the upload is aborted.
+    """
+    upload_id = client.create_multipart_upload(Bucket=bucket, Key=name, **extra)["UploadId"]
+    window = _Window(executor, concurrency)
+    etags: dict[int, str] = {}
+
+    def send(number: int, data: bytes) -> None:
+        answer = client.upload_part(
+            Bucket=bucket, Key=name, UploadId=upload_id, PartNumber=number, Body=data
+        )
+        etags[number] = answer["ETag"]
+
+    try:
+        number, data = 1, first
+        while True:
+            if number > MAX_PARTS:
+                raise ValueError(
+                    f"the value needs more than {MAX_PARTS} parts of {part_size} bytes: "
+                    "raise part_size"
+                )
+            window.submit(functools.partial(send, number, data))
+            data = read_part(source, part_size)
+            if not data:
+                break
+            number += 1
+        window.wait()
+        parts: list[CompletedPartTypeDef] = [
+            {"PartNumber": n, "ETag": etags[n]} for n in sorted(etags)
+        ]
+        client.complete_multipart_upload(
+            Bucket=bucket, Key=name, UploadId=upload_id, MultipartUpload={"Parts": parts}
+        )
+    except BaseException:
+        window.cancel_and_wait()
+        with contextlib.suppress(Exception):
+            client.abort_multipart_upload(Bucket=bucket, Key=name, UploadId=upload_id)
+        raise
+
+
+def copy_multipart(
+    client: S3Client,
+    bucket: str,
+    source_name: str,
+    name: str,
+    *,
+    size: int,
+    etag: str,
+    part_size: int,
+    concurrency: int,
+    executor: Executor,
+    extra: dict[str, Any],
+) -> None:
+    """Copy the object ``source_name`` (``size`` bytes, version ``etag``) to ``name`` on the server.
+
+    Each part is an ``UploadPartCopy`` of a byte range, all conditional on ``etag``: a source
+    replaced during the copy fails the copy instead of mixing two versions.
+    """
+    upload_id = client.create_multipart_upload(Bucket=bucket, Key=name, **extra)["UploadId"]
+    window = _Window(executor, concurrency)
+    etags: dict[int, str] = {}
+    part_size = max(part_size, -(-size // MAX_PARTS), MIN_PART_SIZE)
+
+    def send(number: int, start: int, stop: int) -> None:
+        answer = client.upload_part_copy(
+            Bucket=bucket,
+            Key=name,
+            UploadId=upload_id,
+            PartNumber=number,
+            CopySource={"Bucket": bucket, "Key": source_name},
+            CopySourceRange=f"bytes={start}-{stop - 1}",
+            CopySourceIfMatch=etag,
+        )
+        etags[number] = answer["CopyPartResult"]["ETag"]
+
+    try:
+        for number, start in enumerate(range(0, size, part_size), start=1):
+            stop = min(size, start + part_size)
+            window.submit(functools.partial(send, number, start, stop))
+        window.wait()
+        parts: list[CompletedPartTypeDef] = [
+            {"PartNumber": n, "ETag": etags[n]} for n in sorted(etags)
+        ]
+        client.complete_multipart_upload(
+            Bucket=bucket, Key=name, UploadId=upload_id, MultipartUpload={"Parts": parts}
+        )
+    except BaseException:
+        window.cancel_and_wait()
+        with contextlib.suppress(Exception):
+            client.abort_multipart_upload(Bucket=bucket, Key=name, UploadId=upload_id)
+        raise
+
+
+def download_ranges(
+    fetch: Callable[[int, int], bytes],
+    start: int,
+    size: int,
+    *,
+    part_size: int,
+    concurrency: int,
+    executor: Executor,
+) -> Iterator[bytes]:
+    """Yield the bytes from ``start`` to ``size`` in order, fetched in parallel ranges.
+
+    ``fetch(first, stop)`` returns bytes ``first`` to ``stop - 1``. At most ``concurrency``
+    ranges are requested or held at once; pending ones are cancelled when the caller stops.
+    """
+    ranges = deque((a, min(size, a + part_size)) for a in range(start, size, part_size))
+    pending: deque[Future[bytes]] = deque()
+    try:
+        while ranges or pending:
+            while ranges and len(pending) < concurrency:
+                first, stop = ranges.popleft()
+                pending.append(executor.submit(fetch, first, stop))
+            yield pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
+        for future in pending:
+            with contextlib.suppress(BaseException):
+                future.exception()
