@@ -5,6 +5,10 @@
 - otherwise: a private SeaweedFS started on free loopback ports (``tools.services``), which
   checks signatures and never creates buckets by itself, stopped at the end of the session.
 
+SeaweedFS stores a ``\\`` in an object name as ``/``; the suites on it declare that gap
+(``unstorable_characters``), and the keys it concerns are tested on moto's S3 server
+(``moto_target``, in this process, on a free loopback port) as a second opinion.
+
 When no server can be had the S3 tests skip with the reason; with ``CI=true`` they fail.
 """
 
@@ -12,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import logging
 import os
 import sys
 import urllib.parse
@@ -145,3 +150,26 @@ def s3_bucket(s3_target: S3Target) -> str:
 def fresh_bucket(s3_target: S3Target) -> Callable[[], str]:
     """A callable returning an empty bucket each time."""
     return s3_target.fresh_bucket
+
+
+@pytest.fixture(scope="session")
+def moto_target() -> Iterator[S3Target]:
+    """moto's S3 server in this process on a free loopback port (no signature checks)."""
+    try:
+        from moto.server import ThreadedMotoServer
+    except ImportError as exc:
+        _unavailable(f"moto's server cannot be imported: {exc}")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        yield S3Target(S3Server(f"http://{host}:{port}", "moto-key", "moto-secret"))
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def fresh_moto_bucket(moto_target: S3Target) -> Callable[[], str]:
+    """A callable returning an empty bucket of moto's server each time."""
+    return moto_target.fresh_bucket

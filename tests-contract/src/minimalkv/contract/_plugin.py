@@ -15,6 +15,7 @@ import pytest
 from hypothesis import settings
 
 from ._base import ContractBase
+from ._key_table import KeyCase
 from ._marks import CAPABILITY_MARK, RELIABILITY
 from ._profiles import pick_profile, register_profiles
 from ._rss import can_measure_peak_rss
@@ -69,4 +70,8 @@ def _applies(item: pytest.Item, cls: type[ContractBase], measurable: bool) -> bo
     for mark in item.iter_markers(CAPABILITY_MARK):
         if not getattr(cls.capabilities, str(mark.args[0]), False):
             return False
+    callspec = getattr(item, "callspec", None)
+    case = callspec.params.get("case") if callspec is not None else None
+    if isinstance(case, KeyCase) and any(c in case.key for c in cls.unstorable_characters):
+        return False  # the server under test cannot hold this key (see unstorable_characters)
     return measurable or "memory_bound" not in item.name

@@ -144,6 +144,7 @@ class StoreStateMachine(RuleBasedStateMachine):
         *,
         hierarchical_keys: bool = False,
         key_is_valid: KeyJudge | None = None,
+        unstorable_characters: str = "",
     ) -> type[StoreStateMachine]:
         """Return a subclass of ``cls`` whose runs each test a fresh store from ``factory``.
 
@@ -151,7 +152,8 @@ class StoreStateMachine(RuleBasedStateMachine):
         ``key_is_valid`` (a suite's :meth:`~minimalkv.contract.ContractBase.key_is_valid`,
         called with that closed store) only the keys it accepts are drawn. With
         ``hierarchical_keys`` a write that would make a key both a value and a directory
-        (``a`` and ``a/b``) may be refused with an ``OSError``.
+        (``a`` and ``a/b``) may be refused with an ``OSError``. Keys containing one of
+        ``unstorable_characters`` (a gap of the server under test) are never drawn.
         """
         probe = factory()
         try:
@@ -159,6 +161,8 @@ class StoreStateMachine(RuleBasedStateMachine):
         finally:
             probe.close()
         keys = key_strategy(capabilities.extended_keys)
+        if unstorable_characters:  # a gap of the server under test, see ContractBase
+            keys = keys.filter(lambda key: not any(c in key for c in unstorable_characters))
         if key_is_valid is not None:
             judge = key_is_valid
             keys = keys.filter(lambda key: judge(probe, key))
@@ -447,10 +451,14 @@ def build_state_machine(
     *,
     hierarchical_keys: bool = False,
     key_is_valid: KeyJudge | None = None,
+    unstorable_characters: str = "",
 ) -> type[StoreStateMachine]:
     """Return :class:`StoreStateMachine` bound to ``factory`` (see its ``for_store``)."""
     return StoreStateMachine.for_store(
-        factory, hierarchical_keys=hierarchical_keys, key_is_valid=key_is_valid
+        factory,
+        hierarchical_keys=hierarchical_keys,
+        key_is_valid=key_is_valid,
+        unstorable_characters=unstorable_characters,
     )
 
 
@@ -462,7 +470,10 @@ class StateMachineContract(ContractBase):
 
     def test_state_machine_agrees_with_dict_model(self, store_factory: StoreFactory) -> None:
         machine = self.state_machine.for_store(
-            store_factory, hierarchical_keys=self.hierarchical_keys, key_is_valid=self.key_is_valid
+            store_factory,
+            hierarchical_keys=self.hierarchical_keys,
+            key_is_valid=self.key_is_valid,
+            unstorable_characters=self.unstorable_characters,
         )
         overrides: dict[str, Any] = dict(self.state_machine_settings)
         run_state_machine_as_test(machine, settings=settings(settings(), **overrides))

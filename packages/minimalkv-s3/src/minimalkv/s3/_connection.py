@@ -127,6 +127,9 @@ class S3Connection:
         import boto3
         from botocore.config import Config
 
+        from ._log_redaction import protect_secrets
+
+        protect_secrets(self.secret_access_key, self.session_token)
         style = self.addressing_style or ("path" if self.endpoint_url else None)
         config = Config(
             signature_version="s3v4",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime
 import io
 import os
 import threading
@@ -26,6 +27,7 @@ from minimalkv import (
 )
 from minimalkv.backend import (
     CHUNK_SIZE,
+    BytesReader,
     ReadableBinary,
     WritableBinary,
     check_prefix,
@@ -119,6 +121,8 @@ class S3Store(CopyMixin, UrlMixin, KeyValueStore):
 
     max_single_copy_size: ClassVar[int] = 5 * 1024**3
     """The largest object ``CopyObject`` copies; larger ones are copied in parts."""
+    copy_part_size: ClassVar[int] = 256 * 1024 * 1024
+    """Bytes per part of a multipart copy (parts are copied on the server, in parallel)."""
 
     def __init__(
         self,
@@ -272,6 +276,46 @@ class S3Store(CopyMixin, UrlMixin, KeyValueStore):
                 if error_code(exc) not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
                     raise
 
+    def unfinished_uploads(self) -> list[tuple[str, str, datetime.datetime]]:
+        """List the multipart uploads under the store's prefix that were never finished.
+
+        Each is ``(object name, upload id, initiated)``. A process killed during a large
+        ``put_file`` leaves one behind (S3 bills its parts until it is aborted); any other
+        failure aborts its own upload.
+        """
+        found: list[tuple[str, str, datetime.datetime]] = []
+        paginator = self.client.get_paginator("list_multipart_uploads")
+        with self._translated():
+            for page in paginator.paginate(Bucket=self.bucket_name, Prefix=self.prefix):
+                for upload in page.get("Uploads", ()):
+                    found.append((upload["Key"], upload["UploadId"], upload["Initiated"]))
+        return found
+
+    def abort_unfinished_uploads(self, older_than: float = 24 * 3600) -> int:
+        """Abort the unfinished multipart uploads begun over ``older_than`` seconds ago.
+
+        Returns how many were aborted. Uploads still in progress are younger than any
+        sensible ``older_than``; ``0`` aborts all (only when no writer is running). A bucket
+        lifecycle rule (``AbortIncompleteMultipartUpload``) does the same on the server.
+        """
+        cutoff = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(
+            seconds=older_than
+        )
+        aborted = 0
+        for name, upload_id, initiated in self.unfinished_uploads():
+            if initiated > cutoff:
+                continue
+            with self._translated():
+                try:
+                    self.client.abort_multipart_upload(
+                        Bucket=self.bucket_name, Key=name, UploadId=upload_id
+                    )
+                except boto_errors.ClientError as exc:
+                    if error_code(exc) != "NoSuchUpload":  # finished or aborted meanwhile
+                        raise
+            aborted += 1
+        return aborted
+
     def close(self) -> None:
         """Stop the worker threads and close a client the store made. Idempotent.
 
@@ -316,8 +360,17 @@ class S3Store(CopyMixin, UrlMixin, KeyValueStore):
         return data
 
     def _open(self, key: str) -> IO[bytes]:
+        """Open the value: read whole when it fits in one part, else stream it.
+
+        A value of up to ``part_size`` bytes is read by the one GET, so the reader is a
+        snapshot that later writes never affect. A larger one is streamed; a seek reopens it
+        with a ranged GET conditional on its entity tag, and if the value was replaced in the
+        meantime the read raises :class:`~minimalkv.StoreError` instead of mixing versions.
+        """
         with self._translated(key):
             answer = self.client.get_object(Bucket=self.bucket_name, Key=self._name(key))
+            if answer["ContentLength"] <= self.part_size:
+                return BytesReader(answer["Body"].read())
         reader = S3Reader(
             self.client,
             self.bucket_name,
@@ -432,6 +485,8 @@ class S3Store(CopyMixin, UrlMixin, KeyValueStore):
         out. Keys come in the order of their UTF-8 bytes.
         """
         check_prefix(prefix)
+        if not prefix.isascii():  # no key of either key space holds such a character
+            return iter(())
         return self._list(prefix)
 
     def _list(self, prefix: str) -> Iterator[str]:
@@ -446,12 +501,20 @@ class S3Store(CopyMixin, UrlMixin, KeyValueStore):
                         yield key
 
     def _iter_prefixes(self, delimiter: str, prefix: str) -> Iterator[str]:
-        """Yield the distinct prefixes from S3's delimiter listing (one request per page).
+        """Yield the distinct prefixes from S3's delimiter listing, a page at a time.
 
-        A common prefix that cannot begin a key of this store's key space is left out; one
-        that can is yielded even if only objects outside the key space (written by other
-        programs under the store's prefix) lie below it.
+        Each common prefix of a page is then confirmed by a listing under it (run in parallel,
+        up to ``max_concurrency``) that finds a key of this store's key space: that makes the
+        answer exact on servers that keep emptied folders as common prefixes (SeaweedFS) and
+        in buckets shared with objects outside the key space, at one request per prefix.
+        No key holds a character outside ASCII: such a prefix gives nothing, and with such a
+        delimiter every key is yielded whole.
         """
+        if not prefix.isascii():
+            return
+        if not delimiter.isascii():
+            yield from self._list(prefix)
+            return
         strip = len(self.prefix)
         extended = self.extended_keys
         paginator = self.client.get_paginator("list_objects_v2")
@@ -459,14 +522,24 @@ class S3Store(CopyMixin, UrlMixin, KeyValueStore):
             for page in paginator.paginate(
                 Bucket=self.bucket_name, Prefix=self.prefix + prefix, Delimiter=delimiter
             ):
-                for common in page.get("CommonPrefixes", ()):
-                    found = common["Prefix"][strip:]
-                    if is_valid_key(found + "x", extended):
-                        yield found
+                found = [common["Prefix"][strip:] for common in page.get("CommonPrefixes", ())]
+                found = [c for c in found if is_valid_key(c + "x", extended)]
+                confirmed = (
+                    list(self._pool().map(self._holds_a_key, found))
+                    if len(found) > 1
+                    else [self._holds_a_key(c) for c in found]
+                )
+                for common, holds in zip(found, confirmed, strict=True):
+                    if holds:
+                        yield common
                 for entry in page.get("Contents", ()):
                     key = entry["Key"][strip:]
                     if is_valid_key(key, extended):
                         yield key
+
+    def _holds_a_key(self, prefix: str) -> bool:
+        """Return whether some key of the store's key space starts with ``prefix``."""
+        return next(self._list(prefix), None) is not None
 
     # ----------------------------------------------------------------- writes
     def _put(self, key: str, data: bytes) -> str:
@@ -581,7 +654,7 @@ class S3Store(CopyMixin, UrlMixin, KeyValueStore):
                         self._name(dest),
                         size=size,
                         etag=etag,
-                        part_size=max(self.part_size, 64 * 1024 * 1024),
+                        part_size=self.copy_part_size,
                         concurrency=self.max_concurrency,
                         executor=self._pool(),
                         extra=self._extra,
