@@ -35,13 +35,22 @@ from tools._bench_cases import (  # noqa: E402
 from tools._bench_cases_crypt import CRYPT_CASES  # noqa: E402
 from tools._bench_cases_decorator import DECORATOR_CASES  # noqa: E402
 from tools._bench_cases_redis import REDIS_CASES  # noqa: E402
+from tools._bench_cases_s3 import S3_CASES  # noqa: E402
 from tools._bench_cases_sql import SQL_CASES  # noqa: E402
 from tools._bench_cases_stack import STACK_CASES  # noqa: E402
 from tools._bench_harness import rss_tracking_available, run_paired  # noqa: E402
 from tools._bench_imports import ImportTime, measure_import_times  # noqa: E402
 from tools._bench_report import Outcome, render_console, render_markdown  # noqa: E402
 
-CASES = (*CORE_CASES, *DECORATOR_CASES, *STACK_CASES, *CRYPT_CASES, *REDIS_CASES, *SQL_CASES)
+CASES = (
+    *CORE_CASES,
+    *DECORATOR_CASES,
+    *STACK_CASES,
+    *CRYPT_CASES,
+    *REDIS_CASES,
+    *SQL_CASES,
+    *S3_CASES,
+)
 IMPORT_TIME = "import-time"
 """The --case name of the import-time measurement (not a paired case)."""
 DEFAULT_OUTPUT = ROOT / "docs" / "benchmarks.md"

@@ -31,6 +31,16 @@ def test_filesystem_targets() -> None:
         assert TARGETS[name] == Target(max_time_ratio=1.2, max_rss_growth=32_000_000)
 
 
+def test_s3_targets() -> None:
+    for name in ("s3-put", "s3-get"):
+        assert TARGETS[name] == Target(min_ratio=0.9), name
+    for name in ("s3-put-many", "s3-get-many"):
+        assert TARGETS[name] == Target(min_ratio=3.0), name
+    assert TARGETS["s3-delete-many"] == Target(min_ratio=10.0)
+    for name in ("s3-put-file-large", "s3-get-file-large"):
+        assert TARGETS[name] == Target(max_time_ratio=1 / 0.9, max_rss_growth=64_000_000), name
+
+
 def test_every_decorator_over_filesystem_and_redis() -> None:
     for backend, ratio in (("fs", 0.9), ("redis", 0.95)):
         for decorator in ("prefix", "urlencode", "readonly", "cache"):
