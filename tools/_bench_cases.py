@@ -77,6 +77,8 @@ class Case:
     unit: str = "ops/s"
     needs_fs: bool = False
     large: bool = False
+    size: int | None = None
+    """Bytes moved per operation of a large case, when not ``Settings.large_size``."""
 
 
 def filesystem_store_class() -> type[Any] | None:

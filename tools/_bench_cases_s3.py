@@ -350,6 +350,7 @@ S3_CASES: Final[tuple[Case, ...]] = (
         unit="B/s",
         target=Target(max_time_ratio=1 / 0.9, max_rss_growth=64 * MB),
         large=True,
+        size=LARGE_SIZE,
         build=_build_put_file,
     ),
     Case(
@@ -359,6 +360,7 @@ S3_CASES: Final[tuple[Case, ...]] = (
         unit="B/s",
         target=Target(max_time_ratio=1 / 0.9, max_rss_growth=64 * MB),
         large=True,
+        size=LARGE_SIZE,
         build=_build_get_file,
     ),
 )

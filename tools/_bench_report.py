@@ -164,7 +164,8 @@ def render_markdown(
             else f"One file of {settings.large_size // MiB} MiB",
         ]
         out[-1] += (
-            f" per side and round, {settings.large_rounds} rounds. Time ratio = minimalkv time / "
+            f" per side and round (unless a case names another size), {settings.large_rounds} "
+            "rounds. Time ratio = minimalkv time / "
             "raw time, median of the per-round ratios. Peak RSS growth = highest `VmHWM` "
             "over the resident size before the call, after resetting the peak with "
             '`/proc/self/clear_refs` ("5"), over all rounds.'
@@ -177,7 +178,7 @@ def render_markdown(
         ]
         for o in large:
             m = o.measurement
-            size = settings.large_size
+            size = o.case.size or settings.large_size
             lib_s, raw_s = 1 / m.lib_rate, 1 / m.raw_rate
             out.append(
                 f"| {o.case.title} | {o.case.baseline} | {lib_s:.2f} s "

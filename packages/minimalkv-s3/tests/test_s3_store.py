@@ -208,6 +208,22 @@ def test_put_file_of_many_parts_round_trips(s3_target: Any, store: S3Store) -> N
     assert s3_target.uploads(store.bucket_name) == []
 
 
+def test_put_file_from_a_path_sends_parts_read_in_place(
+    s3_target: Any, store: S3Store, tmp_path: Any
+) -> None:
+    value = _pattern(3 * PART + 7)
+    source = tmp_path / "source"
+    source.write_bytes(value)
+    assert store.put_file("big", str(source)) == "big"
+    assert store.get("big") == value
+    assert store.metadata("big").etag.endswith("-4")  # type: ignore[union-attr]
+    small = tmp_path / "small"
+    small.write_bytes(b"tiny")
+    store.put_file("small", small)
+    assert store.get("small") == b"tiny"
+    assert s3_target.uploads(store.bucket_name) == []
+
+
 def test_failed_multipart_upload_keeps_the_old_value_and_leaves_no_upload(
     s3_target: Any, store: S3Store
 ) -> None:

@@ -3,6 +3,7 @@
 ::
 
     NoSuchKey, 404 on an object            -> minimalkv.KeyNotFoundError    (KeyError)
+    KeyTooLongError                        -> minimalkv.InvalidKeyError     (ValueError)
     NoSuchBucket, 404 on the bucket        -> minimalkv.StoreNotFoundError  (FileNotFoundError)
     AccessDenied, InvalidAccessKeyId,
       SignatureDoesNotMatch, expired token -> minimalkv.StorePermissionError (PermissionError)
@@ -23,6 +24,7 @@ from typing import Any, Final
 from botocore import exceptions as boto_errors
 from minimalkv import (
     ConfigurationError,
+    InvalidKeyError,
     KeyNotFoundError,
     StoreBusyError,
     StoreConnectionError,
@@ -136,6 +138,13 @@ def _client_error(
     message: Any = exc.response.get("Error", {}).get("Message", "") or code
     if key is not None and is_missing(exc):
         return KeyNotFoundError.for_key(key, f"S3 {where}")
+    if code == "KeyTooLongError":
+        return InvalidKeyError(
+            f"S3 {where} refused the object name of key {key!r} as too long ({message}); "
+            "use a shorter key or prefix (S3 allows 1,024 bytes, some servers less per "
+            "'/'-separated segment)",
+            key=key,
+        )
     if code == "NoSuchBucket" or (key is None and status == 404):
         return StoreNotFoundError(
             f"S3 {where} does not exist: create it, or open the store with "

@@ -6,8 +6,9 @@ import contextlib
 import datetime
 import io
 import os
+import stat
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import IO, TYPE_CHECKING, Any, ClassVar, Final
 
@@ -41,7 +42,10 @@ from ._transfer import (
     MIN_PART_SIZE,
     copy_multipart,
     download_ranges,
+    download_to_fd,
+    pwrite_all,
     read_part,
+    upload_file_parts,
     upload_multipart,
 )
 
@@ -383,34 +387,55 @@ class S3Store(CopyMixin, UrlMixin, KeyValueStore):
         )
         return io.BufferedReader(reader, CHUNK_SIZE)
 
+    def _ranged_get(self, key: str, start: int, stop: int, etag: str) -> Any:
+        """GET bytes ``start`` to ``stop - 1`` of the version ``etag`` of ``key``'s object."""
+        try:
+            return self.client.get_object(
+                Bucket=self.bucket_name,
+                Key=self._name(key),
+                Range=f"bytes={start}-{stop - 1}",
+                IfMatch=etag,
+            )
+        except boto_errors.ClientError as exc:
+            if error_code(exc) in ("PreconditionFailed", "412"):
+                raise StoreError(
+                    f"the value of key {key!r} in S3 {self._where} was replaced while it "
+                    "was being read: read it again",
+                    key=key,
+                ) from exc
+            raise
+
+    def _short_range(self, key: str, got: int, wanted: int) -> StoreError:
+        return StoreError(
+            f"S3 {self._where} returned {got} bytes of key {key!r} for a range of {wanted}",
+            key=key,
+        )
+
     def _fetch_range(self, key: str, start: int, stop: int, etag: str) -> bytes:
         with self._translated(key):
-            try:
-                answer = self.client.get_object(
-                    Bucket=self.bucket_name,
-                    Key=self._name(key),
-                    Range=f"bytes={start}-{stop - 1}",
-                    IfMatch=etag,
-                )
-            except boto_errors.ClientError as exc:
-                if error_code(exc) in ("PreconditionFailed", "412"):
-                    raise StoreError(
-                        f"the value of key {key!r} in S3 {self._where} was replaced while it "
-                        "was being read: read it again",
-                        key=key,
-                    ) from exc
-                raise
-            data: bytes = answer["Body"].read()
+            data: bytes = self._ranged_get(key, start, stop, etag)["Body"].read()
         if len(data) != stop - start:
-            raise StoreError(
-                f"S3 {self._where} returned {len(data)} bytes of key {key!r} for a range of "
-                f"{stop - start}",
-                key=key,
-            )
+            raise self._short_range(key, len(data), stop - start)
         return data
 
-    def _stream_to(self, key: str, write: Any) -> None:
-        """Write the value of ``key`` through ``write``: one GET, then parallel ranges."""
+    def _stream_range(
+        self, key: str, start: int, stop: int, etag: str, put: Callable[[bytes, int], None]
+    ) -> None:
+        """Stream bytes ``start`` to ``stop - 1`` through ``put(chunk, offset)``."""
+        offset = start
+        with self._translated(key):
+            body = self._ranged_get(key, start, stop, etag)["Body"]
+            try:
+                for chunk in body.iter_chunks(CHUNK_SIZE):
+                    put(chunk, offset)
+                    offset += len(chunk)
+            finally:
+                body.close()
+        if offset != stop:
+            raise self._short_range(key, offset - start, stop - start)
+
+    def _first_range(self, key: str) -> tuple[Any, int, str]:
+        """GET the first part of ``key``'s value: the answer, the total size, the entity tag."""
         part = self.part_size
         with self._translated(key):
             try:
@@ -421,26 +446,53 @@ class S3Store(CopyMixin, UrlMixin, KeyValueStore):
                 if error_code(exc) != "InvalidRange":  # an empty object has no byte 0
                     raise
                 answer = self.client.get_object(Bucket=self.bucket_name, Key=self._name(key))
-            total = _total_size(answer)
-            etag = answer["ETag"]
-            write(answer["Body"].read())
-        if total <= part:
+        return answer, _total_size(answer), answer["ETag"]
+
+    def _get_file(self, key: str, file: WritableBinary) -> None:
+        """Write the value to ``file`` in order: one GET, then ranges fetched in parallel.
+
+        At most :data:`TRANSFER_BUFFER` bytes of ranges wait in memory for their turn.
+        """
+        answer, total, etag = self._first_range(key)
+        with self._translated(key):
+            file.write(answer["Body"].read())
+        if total <= self.part_size:
             return
         for chunk in download_ranges(
             lambda start, stop: self._fetch_range(key, start, stop, etag),
-            part,
+            self.part_size,
             total,
-            part_size=part,
+            part_size=self.part_size,
             concurrency=self._part_concurrency,
             executor=self._pool(),
         ):
-            write(chunk)
-
-    def _get_file(self, key: str, file: WritableBinary) -> None:
-        self._stream_to(key, file.write)
+            file.write(chunk)
 
     def _get_filename(self, key: str, filename: str) -> None:
-        write_atomically(filename, lambda out: self._stream_to(key, out.write))
+        """Write the value to a new file renamed over ``filename``: ranges land in parallel.
+
+        Each range is streamed into its place in the file (``os.pwrite``) as it arrives, so
+        ``max_concurrency`` ranges are fetched at once while memory holds one piece of each.
+        """
+        answer, total, etag = self._first_range(key)
+
+        def fill(out: IO[bytes]) -> None:
+            fd = out.fileno()
+            with self._translated(key):
+                first = answer["Body"].read()
+            pwrite_all(fd, first, 0)
+            if total > self.part_size:
+                download_to_fd(
+                    lambda start, stop, put: self._stream_range(key, start, stop, etag, put),
+                    fd,
+                    self.part_size,
+                    total,
+                    part_size=self.part_size,
+                    concurrency=self.max_concurrency,
+                    executor=self._pool(),
+                )
+
+        write_atomically(filename, fill)
 
     def _has_key(self, key: str) -> bool:
         with self._translated(key):
@@ -568,10 +620,31 @@ class S3Store(CopyMixin, UrlMixin, KeyValueStore):
         return key
 
     def _put_filename(self, key: str, filename: str) -> str:
+        """Store a file: one PUT up to ``part_size``, else parts read in parallel from it.
+
+        The parts of a regular file are read by the threads that send them (``os.pread``),
+        so ``max_concurrency`` parts go out at once without being held in memory. Other
+        files (pipes, devices) are streamed like an open file.
+        """
         with open(filename, "rb") as file:
-            if os.fstat(file.fileno()).st_size < self.part_size:
+            info = os.fstat(file.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                return self._put_file(key, file)
+            if info.st_size <= self.part_size:
                 return self._put(key, file.read())
-            return self._put_file(key, file)
+            with self._translated(key):
+                upload_file_parts(
+                    self.client,
+                    self.bucket_name,
+                    self._name(key),
+                    file.fileno(),
+                    info.st_size,
+                    part_size=self.part_size,
+                    concurrency=self.max_concurrency,
+                    executor=self._pool(),
+                    extra=self._extra,
+                )
+        return key
 
     def _put_many(self, pairs: list[tuple[str, bytes]]) -> list[str]:
         if len(pairs) <= 1:

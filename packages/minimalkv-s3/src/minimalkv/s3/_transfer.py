@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import io
+import os
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -26,9 +28,13 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_PARTS",
     "MIN_PART_SIZE",
+    "FileRange",
     "copy_multipart",
     "download_ranges",
+    "download_to_fd",
+    "pwrite_all",
     "read_part",
+    "upload_file_parts",
     "upload_multipart",
 ]
 
@@ -223,3 +229,138 @@ def download_ranges(
         for future in pending:
             with contextlib.suppress(BaseException):
                 future.exception()
+
+
+class FileRange(io.RawIOBase):
+    """``size`` bytes of an open file from ``start``, read with ``os.pread`` (thread-safe).
+
+    The body of one part of an upload from a path: botocore reads it to checksum and sign it,
+    seeks back and reads it again to send it, so nothing of the part stays in memory.
+    """
+
+    def __init__(self, fd: int, start: int, size: int) -> None:
+        super().__init__()
+        self._fd = fd
+        self._start = start
+        self._size = size
+        self._position = 0
+
+    def readable(self) -> bool:
+        """Return True."""
+        return True
+
+    def seekable(self) -> bool:
+        """Return True."""
+        return True
+
+    def tell(self) -> int:
+        """Return the position within the range."""
+        return self._position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET, /) -> int:
+        """Move within the range (positions are clamped at 0)."""
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: self._size}[whence]
+        self._position = max(0, base + offset)
+        return self._position
+
+    def __len__(self) -> int:
+        return self._size
+
+    def readinto(self, buffer: Any) -> int:
+        """Read the next bytes of the range into ``buffer``."""
+        view = memoryview(buffer).cast("B")
+        wanted = min(len(view), self._size - self._position)
+        if wanted <= 0:
+            return 0
+        data = os.pread(self._fd, wanted, self._start + self._position)
+        view[: len(data)] = data
+        self._position += len(data)
+        return len(data)
+
+
+def upload_file_parts(
+    client: S3Client,
+    bucket: str,
+    name: str,
+    fd: int,
+    size: int,
+    *,
+    part_size: int,
+    concurrency: int,
+    executor: Executor,
+    extra: dict[str, Any],
+) -> None:
+    """Upload the ``size`` bytes of the open file ``fd`` as a multipart upload of ``name``.
+
+    Each part is a :class:`FileRange` read by the thread that sends it, so ``concurrency``
+    parts go out in parallel without holding any of them in memory. The object appears only
+    when the upload completes; on any failure the upload is aborted.
+    """
+    part_size = max(part_size, -(-size // MAX_PARTS))
+    upload_id = client.create_multipart_upload(Bucket=bucket, Key=name, **extra)["UploadId"]
+    window = _Window(executor, concurrency)
+    etags: dict[int, str] = {}
+
+    def send(number: int, start: int, stop: int) -> None:
+        answer = client.upload_part(
+            Bucket=bucket,
+            Key=name,
+            UploadId=upload_id,
+            PartNumber=number,
+            Body=FileRange(fd, start, stop - start),  # type: ignore[arg-type]  # a binary file
+        )
+        etags[number] = answer["ETag"]
+
+    try:
+        for number, start in enumerate(range(0, size, part_size), start=1):
+            window.submit(functools.partial(send, number, start, min(size, start + part_size)))
+        window.wait()
+        parts: list[CompletedPartTypeDef] = [
+            {"PartNumber": n, "ETag": etags[n]} for n in sorted(etags)
+        ]
+        client.complete_multipart_upload(
+            Bucket=bucket, Key=name, UploadId=upload_id, MultipartUpload={"Parts": parts}
+        )
+    except BaseException:
+        window.cancel_and_wait()
+        with contextlib.suppress(Exception):
+            client.abort_multipart_upload(Bucket=bucket, Key=name, UploadId=upload_id)
+        raise
+
+
+def pwrite_all(fd: int, data: bytes, offset: int) -> None:
+    """Write all of ``data`` at ``offset`` of ``fd`` (``os.pwrite`` may write less at once)."""
+    view = memoryview(data)
+    while view:
+        written = os.pwrite(fd, view, offset)
+        view, offset = view[written:], offset + written
+
+
+def download_to_fd(
+    fetch: Callable[[int, int, Callable[[bytes, int], None]], None],
+    fd: int,
+    start: int,
+    size: int,
+    *,
+    part_size: int,
+    concurrency: int,
+    executor: Executor,
+) -> None:
+    """Fetch bytes ``start`` to ``size`` in parallel ranges, each written where it belongs.
+
+    ``fetch(first, stop, put)`` streams bytes ``first`` to ``stop - 1`` and calls
+    ``put(chunk, offset)`` for each piece; pieces are written with ``os.pwrite`` as they
+    arrive, so memory holds one piece per range in flight, not whole ranges.
+    """
+
+    def put(chunk: bytes, offset: int) -> None:
+        pwrite_all(fd, chunk, offset)
+
+    window = _Window(executor, concurrency)
+    try:
+        for first in range(start, size, part_size):
+            window.submit(functools.partial(fetch, first, min(size, first + part_size), put))
+        window.wait()
+    except BaseException:
+        window.cancel_and_wait()
+        raise
