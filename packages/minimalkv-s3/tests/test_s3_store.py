@@ -8,7 +8,9 @@ batch deletes, metadata, errors with their messages, pickling and closing.
 from __future__ import annotations
 
 import io
+import os
 import pickle
+import select
 import tempfile
 import threading
 import time
@@ -477,6 +479,38 @@ def test_store_from_a_client_refuses_to_pickle(s3_target: Any, s3_bucket: str) -
     store.close()  # the caller's client stays open
     store.put("k", b"v")
     assert s3_target.client.get_object(Bucket=s3_bucket, Key="k")["Body"].read() == b"v"
+
+
+# Python 3.12+ warns that forking a process with threads may deadlock: what this test checks.
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
+def test_forked_child_builds_its_own_client_and_threads(store: S3Store) -> None:
+    store.put_many({f"k{i}": b"v" for i in range(4)})  # the parent's threads and client exist
+    parent_client = store.client
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: a batch call must not wait for the parent's (absent) threads
+        status = 1
+        try:
+            found = store.get_many([f"k{i}" for i in range(4)])
+            fresh = store.client is not parent_client
+            status = 0 if fresh and len(found) == 4 else 2
+        finally:
+            os.write(writer, bytes([status]))
+            os._exit(0)
+    os.close(writer)
+    try:
+        answer = _read_with_deadline(reader, 60)
+    finally:
+        os.close(reader)
+        os.waitpid(pid, 0)
+    assert answer == b"\x00"
+    assert store.client is parent_client
+
+
+def _read_with_deadline(fd: int, seconds: float) -> bytes:
+    ready, _, _ = select.select([fd], [], [], seconds)
+    assert ready, "the forked child hung"
+    return os.read(fd, 1)
 
 
 def test_store_is_usable_after_close(store: S3Store) -> None:

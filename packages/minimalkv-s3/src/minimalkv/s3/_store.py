@@ -8,6 +8,7 @@ import io
 import os
 import stat
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import IO, TYPE_CHECKING, Any, ClassVar, Final
@@ -120,7 +121,8 @@ class S3Store(CopyMixin, UrlMixin, KeyValueStore):
 
     One large transfer holds at most :data:`TRANSFER_BUFFER` bytes of parts plus the part
     being read, whatever the object's size. The store is thread-safe and picklable when it
-    made its client (it is rebuilt after unpickling).
+    made its client (it is rebuilt after unpickling); a forked child process builds a client
+    and threads of its own at its first call.
     """
 
     max_single_copy_size: ClassVar[int] = 5 * 1024**3
@@ -193,8 +195,21 @@ class S3Store(CopyMixin, UrlMixin, KeyValueStore):
         endpoint = self.connection.where if self.connection else _client_endpoint(client)
         self._where = f"bucket {bucket!r} at {endpoint}"
         self._extra = self._write_arguments()
+        _FORK_WATCH.add(self)
         if create_if_missing:
             self.create_bucket()
+
+    def _after_fork_in_child(self) -> None:
+        """Forget the parent's threads and connections: a forked child builds its own.
+
+        Worker threads do not survive a fork (tasks sent to them would wait forever) and the
+        parent's sockets must not be shared. A client the caller gave is left as it is.
+        """
+        self._lock = threading.Lock()
+        self._executor = None
+        self._plain_client = None
+        if self._owns_client:
+            self._client = None
 
     # ----------------------------------------------------------------- plumbing
     def __repr__(self) -> str:
@@ -355,6 +370,7 @@ class S3Store(CopyMixin, UrlMixin, KeyValueStore):
         self._lock = threading.Lock()
         self._executor = None
         self._plain_client = None
+        _FORK_WATCH.add(self)
 
     # ----------------------------------------------------------------- reads
     def _get(self, key: str) -> bytes:
@@ -763,6 +779,18 @@ class S3Store(CopyMixin, UrlMixin, KeyValueStore):
             with self._lock:
                 self._plain_client = plain
         return plain
+
+
+_FORK_WATCH: Final[weakref.WeakSet[S3Store]] = weakref.WeakSet()
+
+
+def _reset_after_fork() -> None:
+    for store in list(_FORK_WATCH):
+        store._after_fork_in_child()
+
+
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=_reset_after_fork)
 
 
 class _SourceChangedError(Exception):
