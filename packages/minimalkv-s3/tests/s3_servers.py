@@ -1,18 +1,54 @@
-"""The S3 servers of the tests: the run's buckets on a server (:class:`S3Target`)."""
+"""The S3 servers of the tests and their fixtures (import the fixtures a module uses).
+
+The tests share one server per session: a private SeaweedFS (``weed mini``) on 127.0.0.1.
+
+- ``MINIMALKV_S3_URL`` set (``http://access_key:secret_key@host:port``): that server is used;
+  the tests make buckets named ``minimalkv-test-*`` there and delete them at the end.
+- otherwise: a private SeaweedFS started on free loopback ports (``tools.services``), which
+  checks signatures and never creates buckets by itself, stopped at the end of the session.
+
+SeaweedFS stores a ``\\`` in an object name as ``/``; the suites on it declare that gap
+(``unstorable_characters``), and the keys it concerns are tested on moto's S3 server
+(``moto_target``, in this process, on a free loopback port) as a second opinion.
+
+When no server can be had the S3 tests skip with the reason; with ``CI=true`` they fail.
+The fixtures live here rather than in a ``conftest.py`` (one module of that name per
+repository: mypy checks every test module under its own name); each server is started once
+per session however many modules import its fixture, and stopped when the session ends.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import itertools
+import logging
+import os
+import sys
 import urllib.parse
 import uuid
-from typing import Any
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
 
+import pytest
 from minimalkv.s3 import S3Connection
 
-from tools.services import S3Server
+ROOT = Path(__file__).resolve().parents[3]
+if str(ROOT) not in sys.path:  # tools.services
+    sys.path.insert(0, str(ROOT))
 
-__all__ = ["S3Target"]
+from tools.services import S3Server, seaweedfs_server  # noqa: E402
+
+__all__ = [
+    "S3Target",
+    "fresh_bucket",
+    "fresh_moto_bucket",
+    "moto_target",
+    "s3_bucket",
+    "s3_target",
+]
+
+URL_VARIABLE = "MINIMALKV_S3_URL"
 
 
 class S3Target:
@@ -81,3 +117,93 @@ class S3Target:
                 self.empty(bucket)
                 self.client.delete_bucket(Bucket=bucket)
         self._buckets.clear()
+
+
+def _unavailable(reason: str) -> NoReturn:
+    if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
+        pytest.fail(f"an S3 server is required under CI=true: {reason}", pytrace=False)
+    pytest.skip(f"no S3 server: {reason}")
+
+
+def _given_server(url: str) -> S3Server:
+    parts = urllib.parse.urlsplit(url)
+    if not (parts.username and parts.password and parts.hostname):
+        _unavailable(f"{URL_VARIABLE} must be http://access_key:secret_key@host:port")
+    netloc = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
+    return S3Server(
+        f"{parts.scheme}://{netloc}",
+        urllib.parse.unquote(parts.username or ""),
+        urllib.parse.unquote(parts.password or ""),
+    )
+
+
+_SHARED: dict[str, S3Target] = {}
+"""The session's servers, started by the first fixture call that needs each."""
+
+
+def _shared(
+    name: str, config: pytest.Config, start: Callable[[contextlib.ExitStack], S3Target]
+) -> S3Target:
+    if name not in _SHARED:
+        stack = contextlib.ExitStack()
+        config.add_cleanup(stack.close)  # at the end of the session
+        _SHARED[name] = start(stack)
+        stack.callback(_SHARED.pop, name)
+    return _SHARED[name]
+
+
+def _start_seaweedfs(stack: contextlib.ExitStack) -> S3Target:
+    given = os.environ.get(URL_VARIABLE)
+    if given:
+        server = _given_server(given)
+    else:
+        try:
+            server = stack.enter_context(seaweedfs_server())
+        except RuntimeError as exc:
+            _unavailable(str(exc))
+    target = S3Target(server)
+    stack.callback(target.remove_all)
+    return target
+
+
+@pytest.fixture(scope="session")
+def s3_target(pytestconfig: pytest.Config) -> S3Target:
+    """The S3 server of this test run (see the module docstring)."""
+    return _shared("seaweedfs", pytestconfig, _start_seaweedfs)
+
+
+@pytest.fixture
+def s3_bucket(s3_target: S3Target) -> str:
+    """An empty bucket for one test."""
+    return s3_target.fresh_bucket()
+
+
+@pytest.fixture
+def fresh_bucket(s3_target: S3Target) -> Callable[[], str]:
+    """A callable returning an empty bucket each time."""
+    return s3_target.fresh_bucket
+
+
+def _start_moto(stack: contextlib.ExitStack) -> S3Target:
+    try:
+        from moto.server import ThreadedMotoServer
+    except ImportError as exc:
+        _unavailable(f"moto's server cannot be imported: {exc}")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    stack.callback(server.stop)
+    host, port = server.get_host_and_port()
+    return S3Target(S3Server(f"http://{host}:{port}", "moto-key", "moto-secret"))
+
+
+@pytest.fixture(scope="session")
+def moto_target(pytestconfig: pytest.Config) -> S3Target:
+    """moto's S3 server in this process on a free loopback port (no signature checks)."""
+    return _shared("moto", pytestconfig, _start_moto)
+
+
+@pytest.fixture
+def fresh_moto_bucket(moto_target: S3Target) -> Callable[[], str]:
+    """A callable returning an empty bucket of moto's server each time."""
+    return moto_target.fresh_bucket

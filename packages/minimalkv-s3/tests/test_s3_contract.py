@@ -6,7 +6,9 @@ their bucket with objects of another tenant, which the suite must never see.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
@@ -21,6 +23,11 @@ from minimalkv.contract import (
 from minimalkv.crypt import HMACDecorator
 from minimalkv.decorator import PrefixDecorator
 from minimalkv.s3 import HS3Store, S3Store
+
+sys.path.insert(0, str(Path(__file__).parent))  # s3_servers, the fixtures' module
+sys.path.insert(0, str(Path(__file__).parents[3]))  # tools.services, at the repository root
+
+pytest_plugins = ["s3_servers"]  # the S3 fixtures (s3_target, fresh_bucket, ...)
 
 MiB = 1024 * 1024
 SECRET = b"s3 contract secret"

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import sys
 import urllib.parse
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,7 +34,11 @@ from minimalkv.s3 import (
     S3Store,
 )
 
+sys.path.insert(0, str(Path(__file__).parent))  # s3_servers, the fixtures' module
+sys.path.insert(0, str(Path(__file__).parents[3]))  # tools.services, at the repository root
 from tools.services import S3Server, seaweedfs_server
+
+pytest_plugins = ["s3_servers"]  # the S3 fixtures (s3_target, fresh_bucket, ...)
 
 ODD_SECRET = "se:cr/et+k@y%z"  # noqa: S105 - a test server's key
 """A secret key holding every character that needs percent-encoding in a URL."""

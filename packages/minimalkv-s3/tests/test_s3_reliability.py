@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,9 +26,14 @@ from minimalkv.contract import (
     StoreRecipe,
 )
 from minimalkv.s3 import MIN_PART_SIZE, S3Store
+
+sys.path.insert(0, str(Path(__file__).parent))  # s3_servers, the fixtures' module
+sys.path.insert(0, str(Path(__file__).parents[3]))  # tools.services, at the repository root
 from s3_servers import S3Target
 
 from tools.services import SeaweedFS
+
+pytest_plugins = ["s3_servers"]  # the S3 fixtures (s3_target, fresh_bucket, ...)
 
 pytestmark = RELIABILITY_MARK
 

@@ -11,6 +11,7 @@ import io
 import os
 import pickle
 import select
+import sys
 import tempfile
 import threading
 import time
@@ -18,6 +19,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
@@ -32,7 +34,11 @@ from minimalkv import (
 from minimalkv.contract import closed_port
 from minimalkv.s3 import MIN_PART_SIZE, HS3Store, S3Connection, S3Store
 
+sys.path.insert(0, str(Path(__file__).parent))  # s3_servers, the fixtures' module
+sys.path.insert(0, str(Path(__file__).parents[3]))  # tools.services, at the repository root
 from tools.services import S3Server, SeaweedFS
+
+pytest_plugins = ["s3_servers"]  # the S3 fixtures (s3_target, fresh_bucket, ...)
 
 MiB = 1024 * 1024
 PART = MIN_PART_SIZE

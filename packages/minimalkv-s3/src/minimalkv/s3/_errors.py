@@ -19,6 +19,8 @@ when there is one; never a secret key or session token (botocore's messages hold
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any, Final
 
 from botocore import exceptions as boto_errors
@@ -34,7 +36,9 @@ from minimalkv import (
     StoreTimeoutError,
 )
 
-__all__ = ["error_code", "is_missing", "translate_error"]
+from ._log_redaction import mask_secrets, scrub_secrets
+
+__all__ = ["error_code", "is_missing", "translate_error", "translated"]
 
 _DENIED: Final = frozenset(
     {
@@ -94,6 +98,21 @@ def is_missing(exc: BaseException) -> bool:
     return error_code(exc) in ("NoSuchKey", "404", "NotFound")
 
 
+@contextlib.contextmanager
+def translated(where: str, key: str | None = None) -> Iterator[None]:
+    """Raise every botocore error of the block as its minimalkv error: the one place.
+
+    The botocore error stays chained as the cause, with every secret the store was given
+    masked in its texts and in those of the errors it chains (``http.client`` quotes an
+    invalid header value, a session token among them).
+    """
+    try:
+        yield
+    except (boto_errors.BotoCoreError, boto_errors.ClientError) as exc:
+        scrub_secrets(exc)
+        raise translate_error(exc, where, key) from exc
+
+
 def translate_error(exc: BaseException, where: str, key: str | None = None) -> Exception:
     """Return the minimalkv error for ``exc`` (a botocore error), to be raised from it.
 
@@ -104,27 +123,28 @@ def translate_error(exc: BaseException, where: str, key: str | None = None) -> E
     about = f" (key {key!r})" if key is not None else ""
     if isinstance(exc, boto_errors.ClientError):
         return _client_error(exc, where, key, about)
+    text = mask_secrets(str(exc))
     if isinstance(exc, _TIMEOUTS):
         return StoreTimeoutError(
-            f"S3 {where} did not answer in time{about}: {exc}; raise read_timeout or "
+            f"S3 {where} did not answer in time{about}: {text}; raise read_timeout or "
             "connect_timeout if the service is just slow",
             key=key,
         )
     if isinstance(exc, _CONNECTION):
         return StoreConnectionError(
-            f"cannot talk to S3 {where}{about}: {type(exc).__name__}: {exc}", key=key
+            f"cannot talk to S3 {where}{about}: {type(exc).__name__}: {text}", key=key
         )
     if isinstance(exc, (boto_errors.NoCredentialsError, boto_errors.PartialCredentialsError)):
         return ConfigurationError(
-            f"no usable AWS credentials for S3 {where}: {exc}; give them in the store URL "
+            f"no usable AWS credentials for S3 {where}: {text}; give them in the store URL "
             "(s3://access_key:secret_key@endpoint/bucket), the environment "
             "(AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) or an AWS profile",
             key=key,
         )
     if isinstance(exc, boto_errors.ParamValidationError):
-        return ConfigurationError(f"S3 {where} refused the request's parameters{about}: {exc}")
+        return ConfigurationError(f"S3 {where} refused the request's parameters{about}: {text}")
     if isinstance(exc, boto_errors.BotoCoreError):
-        return StoreError(f"S3 {where} failed{about}: {type(exc).__name__}: {exc}", key=key)
+        return StoreError(f"S3 {where} failed{about}: {type(exc).__name__}: {text}", key=key)
     if isinstance(exc, Exception):
         return exc
     raise exc  # KeyboardInterrupt and friends pass through untouched
@@ -135,7 +155,7 @@ def _client_error(
 ) -> Exception:
     code = error_code(exc)
     status = _status(exc)
-    message: Any = exc.response.get("Error", {}).get("Message", "") or code
+    message = mask_secrets(str(exc.response.get("Error", {}).get("Message", "") or code))
     if key is not None and is_missing(exc):
         return KeyNotFoundError.for_key(key, f"S3 {where}")
     if code == "KeyTooLongError":

@@ -9,7 +9,7 @@ from botocore import exceptions as boto_errors
 from minimalkv import StoreError
 from minimalkv.backend import seek_target
 
-from ._errors import error_code, translate_error
+from ._errors import error_code, translated
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -92,23 +92,22 @@ class S3Reader(io.RawIOBase):
         if self._body is not None and self._body_at == self._position:
             return self._body
         self._drop_body()
-        try:
-            answer = self._client.get_object(
-                Bucket=self._bucket,
-                Key=self._name,
-                Range=f"bytes={self._position}-",
-                IfMatch=self._etag,
-            )
-        except boto_errors.ClientError as exc:
-            if error_code(exc) in ("PreconditionFailed", "412"):
+        with translated(self._where, self._key):
+            try:
+                answer = self._client.get_object(
+                    Bucket=self._bucket,
+                    Key=self._name,
+                    Range=f"bytes={self._position}-",
+                    IfMatch=self._etag,
+                )
+            except boto_errors.ClientError as exc:
+                if error_code(exc) not in ("PreconditionFailed", "412"):
+                    raise
                 raise StoreError(
                     f"the value of key {self._key!r} in S3 {self._where} was replaced while it "
                     "was being read: open it again to read the new value",
                     key=self._key,
                 ) from exc
-            raise translate_error(exc, self._where, self._key) from exc
-        except boto_errors.BotoCoreError as exc:
-            raise translate_error(exc, self._where, self._key) from exc
         self._body = answer["Body"]
         self._body_at = self._position
         return self._body
@@ -118,12 +117,11 @@ class S3Reader(io.RawIOBase):
         for attempt in (1, 2):
             body = self._open_body()
             try:
-                chunk: bytes = body.read(wanted)
-            except (boto_errors.BotoCoreError, OSError) as exc:
+                with translated(self._where, self._key):
+                    chunk: bytes = body.read(wanted)
+            except OSError:  # a dropped stream (StoreError is one): reopened once
                 self._drop_body()
                 if attempt == 2:
-                    if isinstance(exc, boto_errors.BotoCoreError):
-                        raise translate_error(exc, self._where, self._key) from exc
                     raise
                 continue
             if len(chunk) < wanted and self._position + len(chunk) < self._size:

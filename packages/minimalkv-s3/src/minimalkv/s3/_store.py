@@ -37,7 +37,7 @@ from minimalkv.backend import (
 )
 
 from ._connection import S3Connection
-from ._errors import error_code, is_missing, translate_error
+from ._errors import error_code, is_missing, translated
 from ._reader import S3Reader
 from ._transfer import (
     MIN_PART_SIZE,
@@ -253,13 +253,9 @@ class S3Store(CopyMixin, UrlMixin, KeyValueStore):
             extra["StorageClass"] = "REDUCED_REDUNDANCY"
         return extra
 
-    @contextlib.contextmanager
-    def _translated(self, key: str | None = None) -> Iterator[None]:
-        """Raise every botocore error of the block as its minimalkv error."""
-        try:
-            yield
-        except (boto_errors.BotoCoreError, boto_errors.ClientError) as exc:
-            raise translate_error(exc, self._where, key) from exc
+    def _translated(self, key: str | None = None) -> contextlib.AbstractContextManager[None]:
+        """Raise every botocore error of the block as its minimalkv error (see ``_errors``)."""
+        return translated(self._where, key)
 
     def _name(self, key: str) -> str:
         return self.prefix + key

@@ -94,6 +94,93 @@ class _Window:
                 future.exception()
 
 
+class _Multipart:
+    """One multipart upload of ``name``: parts sent in parallel, then completed or aborted."""
+
+    def __init__(
+        self,
+        client: S3Client,
+        bucket: str,
+        name: str,
+        *,
+        extra: dict[str, Any],
+        executor: Executor,
+        concurrency: int,
+    ) -> None:
+        self.client = client
+        self.bucket = bucket
+        self.name = name
+        self.upload_id = client.create_multipart_upload(Bucket=bucket, Key=name, **extra)[
+            "UploadId"
+        ]
+        self._window = _Window(executor, concurrency)
+        self._etags: dict[int, str] = {}
+
+    def submit(self, number: int, send: Callable[[str], str]) -> None:
+        """Send part ``number`` in the background; ``send(upload_id)`` returns its entity tag.
+
+        Blocks while ``concurrency`` parts are unfinished; raises the error of a failed one.
+        """
+        if number > MAX_PARTS:
+            raise ValueError(f"the value needs more than {MAX_PARTS} parts: raise part_size")
+        self._window.submit(functools.partial(self._send, number, send))
+
+    def _send(self, number: int, send: Callable[[str], str]) -> None:
+        self._etags[number] = send(self.upload_id)
+
+    def complete(self) -> None:
+        """Wait for every part, then make the object visible."""
+        self._window.wait()
+        parts: list[CompletedPartTypeDef] = [
+            {"PartNumber": n, "ETag": self._etags[n]} for n in sorted(self._etags)
+        ]
+        self.client.complete_multipart_upload(
+            Bucket=self.bucket,
+            Key=self.name,
+            UploadId=self.upload_id,
+            MultipartUpload={"Parts": parts},
+        )
+
+    def abort(self) -> None:
+        """Stop sending parts and abort the upload on the server (its parts are dropped)."""
+        self._window.cancel_and_wait()
+        with contextlib.suppress(Exception):
+            self.client.abort_multipart_upload(
+                Bucket=self.bucket, Key=self.name, UploadId=self.upload_id
+            )
+
+
+@contextlib.contextmanager
+def _multipart(
+    client: S3Client,
+    bucket: str,
+    name: str,
+    *,
+    extra: dict[str, Any],
+    executor: Executor,
+    concurrency: int,
+) -> Iterator[_Multipart]:
+    """Start a multipart upload; complete it when the block ends, abort it on any failure."""
+    upload = _Multipart(
+        client, bucket, name, extra=extra, executor=executor, concurrency=concurrency
+    )
+    try:
+        yield upload
+        upload.complete()
+    except BaseException:
+        upload.abort()
+        raise
+
+
+def _put_part(
+    client: S3Client, bucket: str, name: str, number: int, body: Any, upload_id: str
+) -> str:
+    answer = client.upload_part(
+        Bucket=bucket, Key=name, UploadId=upload_id, PartNumber=number, Body=body
+    )
+    return answer["ETag"]
+
+
 def upload_multipart(
     client: S3Client,
     bucket: str,
@@ -111,41 +198,14 @@ def upload_multipart(
     Parts are ``part_size`` bytes; ``concurrency`` of them are sent in parallel. The object
     appears only when the upload completes; on any failure the upload is aborted.
     """
-    upload_id = client.create_multipart_upload(Bucket=bucket, Key=name, **extra)["UploadId"]
-    window = _Window(executor, concurrency)
-    etags: dict[int, str] = {}
-
-    def send(number: int, data: bytes) -> None:
-        answer = client.upload_part(
-            Bucket=bucket, Key=name, UploadId=upload_id, PartNumber=number, Body=data
-        )
-        etags[number] = answer["ETag"]
-
-    try:
+    with _multipart(
+        client, bucket, name, extra=extra, executor=executor, concurrency=concurrency
+    ) as upload:
         number, data = 1, first
-        while True:
-            if number > MAX_PARTS:
-                raise ValueError(
-                    f"the value needs more than {MAX_PARTS} parts of {part_size} bytes: "
-                    "raise part_size"
-                )
-            window.submit(functools.partial(send, number, data))
+        while data:
+            upload.submit(number, functools.partial(_put_part, client, bucket, name, number, data))
             data = read_part(source, part_size)
-            if not data:
-                break
             number += 1
-        window.wait()
-        parts: list[CompletedPartTypeDef] = [
-            {"PartNumber": n, "ETag": etags[n]} for n in sorted(etags)
-        ]
-        client.complete_multipart_upload(
-            Bucket=bucket, Key=name, UploadId=upload_id, MultipartUpload={"Parts": parts}
-        )
-    except BaseException:
-        window.cancel_and_wait()
-        with contextlib.suppress(Exception):
-            client.abort_multipart_upload(Bucket=bucket, Key=name, UploadId=upload_id)
-        raise
 
 
 def copy_multipart(
@@ -166,12 +226,9 @@ def copy_multipart(
     Each part is an ``UploadPartCopy`` of a byte range, all conditional on ``etag``: a source
     replaced during the copy fails the copy instead of mixing two versions.
     """
-    upload_id = client.create_multipart_upload(Bucket=bucket, Key=name, **extra)["UploadId"]
-    window = _Window(executor, concurrency)
-    etags: dict[int, str] = {}
     part_size = max(part_size, -(-size // MAX_PARTS), MIN_PART_SIZE)
 
-    def send(number: int, start: int, stop: int) -> None:
+    def copy_part(number: int, start: int, stop: int, upload_id: str) -> str:
         answer = client.upload_part_copy(
             Bucket=bucket,
             Key=name,
@@ -181,24 +238,14 @@ def copy_multipart(
             CopySourceRange=f"bytes={start}-{stop - 1}",
             CopySourceIfMatch=etag,
         )
-        etags[number] = answer["CopyPartResult"]["ETag"]
+        return answer["CopyPartResult"]["ETag"]
 
-    try:
+    with _multipart(
+        client, bucket, name, extra=extra, executor=executor, concurrency=concurrency
+    ) as upload:
         for number, start in enumerate(range(0, size, part_size), start=1):
             stop = min(size, start + part_size)
-            window.submit(functools.partial(send, number, start, stop))
-        window.wait()
-        parts: list[CompletedPartTypeDef] = [
-            {"PartNumber": n, "ETag": etags[n]} for n in sorted(etags)
-        ]
-        client.complete_multipart_upload(
-            Bucket=bucket, Key=name, UploadId=upload_id, MultipartUpload={"Parts": parts}
-        )
-    except BaseException:
-        window.cancel_and_wait()
-        with contextlib.suppress(Exception):
-            client.abort_multipart_upload(Bucket=bucket, Key=name, UploadId=upload_id)
-        raise
+            upload.submit(number, functools.partial(copy_part, number, start, stop))
 
 
 def download_ranges(
@@ -297,35 +344,12 @@ def upload_file_parts(
     when the upload completes; on any failure the upload is aborted.
     """
     part_size = max(part_size, -(-size // MAX_PARTS))
-    upload_id = client.create_multipart_upload(Bucket=bucket, Key=name, **extra)["UploadId"]
-    window = _Window(executor, concurrency)
-    etags: dict[int, str] = {}
-
-    def send(number: int, start: int, stop: int) -> None:
-        answer = client.upload_part(
-            Bucket=bucket,
-            Key=name,
-            UploadId=upload_id,
-            PartNumber=number,
-            Body=FileRange(fd, start, stop - start),  # type: ignore[arg-type]  # a binary file
-        )
-        etags[number] = answer["ETag"]
-
-    try:
+    with _multipart(
+        client, bucket, name, extra=extra, executor=executor, concurrency=concurrency
+    ) as upload:
         for number, start in enumerate(range(0, size, part_size), start=1):
-            window.submit(functools.partial(send, number, start, min(size, start + part_size)))
-        window.wait()
-        parts: list[CompletedPartTypeDef] = [
-            {"PartNumber": n, "ETag": etags[n]} for n in sorted(etags)
-        ]
-        client.complete_multipart_upload(
-            Bucket=bucket, Key=name, UploadId=upload_id, MultipartUpload={"Parts": parts}
-        )
-    except BaseException:
-        window.cancel_and_wait()
-        with contextlib.suppress(Exception):
-            client.abort_multipart_upload(Bucket=bucket, Key=name, UploadId=upload_id)
-        raise
+            body = FileRange(fd, start, min(size, start + part_size) - start)
+            upload.submit(number, functools.partial(_put_part, client, bucket, name, number, body))
 
 
 def pwrite_all(fd: int, data: bytes, offset: int) -> None:
