@@ -187,6 +187,29 @@ def test_expired_presigned_url_is_refused(s3_target: Any, s3_bucket: str) -> Non
     assert _fetch(url)[0] == 403
 
 
+def test_public_and_reduced_redundancy_reach_the_server(
+    moto_target: Any, s3_target: Any, s3_bucket: str
+) -> None:
+    # SeaweedFS records the storage class but keeps no ACL grants; moto keeps both.
+    bucket = moto_target.fresh_bucket()
+    store = S3Store(bucket, public=True, reduced_redundancy=True, connection=moto_target.connection)
+    store.put("k", b"for everyone")
+    store.put_file("f", io.BytesIO(b"x" * (PART + 1)))  # a multipart upload gets them too
+    for key in ("k", "f"):
+        grants = moto_target.client.get_object_acl(Bucket=bucket, Key=key)["Grants"]
+        assert {(grant["Grantee"].get("URI", ""), grant["Permission"]) for grant in grants} >= {
+            ("http://acs.amazonaws.com/groups/global/AllUsers", "READ")
+        }
+    url = store.url_for("k")
+    assert "X-Amz-" not in url
+    assert url.endswith(f"/{bucket}/k")
+    assert _fetch(url) == (200, b"for everyone")
+    seaweed = S3Store(s3_bucket, reduced_redundancy=True, connection=s3_target.connection)
+    seaweed.put("k", b"v")
+    head = s3_target.client.head_object(Bucket=s3_bucket, Key="k")
+    assert head["StorageClass"] == "REDUCED_REDUNDANCY"
+
+
 def test_url_valid_time_zero_means_the_default(s3_target: Any, s3_bucket: str) -> None:
     store = S3Store(s3_bucket, url_valid_time=0, connection=s3_target.connection)
     assert "X-Amz-Expires=3600" in store.url_for("k")
