@@ -23,9 +23,12 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from botocore.exceptions import ClientError
 from minimalkv import (
     BatchError,
+    InvalidKeyError,
     KeyNotFoundError,
+    StoreBusyError,
     StoreConnectionError,
     StoreError,
     StoreNotFoundError,
@@ -33,6 +36,7 @@ from minimalkv import (
 )
 from minimalkv.contract import closed_port
 from minimalkv.s3 import MIN_PART_SIZE, HS3Store, S3Connection, S3Store
+from minimalkv.s3._errors import translate_error
 
 sys.path.insert(0, str(Path(__file__).parent))  # s3_servers, the fixtures' module
 sys.path.insert(0, str(Path(__file__).parents[3]))  # tools.services, at the repository root
@@ -474,6 +478,30 @@ def test_wrong_secret_is_a_permission_error_without_the_secret(
         assert secret not in repr(caught.value)
     assert secret not in repr(store)
     assert secret not in repr(connection)
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "expected"),
+    [
+        ("InternalError", 500, StoreConnectionError),
+        ("BadGateway", 502, StoreConnectionError),
+        ("SlowDown", 503, StoreBusyError),
+        ("AccessDenied", 403, StorePermissionError),
+        ("NoSuchBucket", 404, StoreNotFoundError),
+        ("NoSuchKey", 404, KeyNotFoundError),
+        ("KeyTooLongError", 400, InvalidKeyError),
+        ("InvalidArgument", 400, StoreError),
+    ],
+)
+def test_each_s3_error_code_has_its_error(code: str, status: int, expected: type) -> None:
+    # Answers a test server cannot be made to give on demand (a server failing on its side).
+    answer: Any = {
+        "Error": {"Code": code, "Message": f"the server says {code}"},
+        "ResponseMetadata": {"HTTPStatusCode": status},
+    }
+    error = translate_error(ClientError(answer, "GetObject"), "bucket 'b' at http://h", "k")
+    assert type(error) is expected
+    assert "bucket 'b' at http://h" in str(error) or expected is KeyNotFoundError
 
 
 def test_unreachable_endpoint_fails_fast_with_a_connection_error() -> None:

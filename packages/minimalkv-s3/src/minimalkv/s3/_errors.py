@@ -8,6 +8,8 @@
     AccessDenied, InvalidAccessKeyId,
       SignatureDoesNotMatch, expired token -> minimalkv.StorePermissionError (PermissionError)
     SlowDown, Throttling, 503              -> minimalkv.StoreBusyError      (StoreError)
+    InternalError, 500, 502, 504           -> minimalkv.StoreConnectionError (ConnectionError)
+      (after every retry: the service failed on its side, or is restarting)
     connect and read timeouts              -> minimalkv.StoreTimeoutError   (TimeoutError)
     unreachable endpoint, dropped connection -> minimalkv.StoreConnectionError (ConnectionError)
     no credentials anywhere, bad parameters -> minimalkv.ConfigurationError (ValueError)
@@ -181,6 +183,12 @@ def _client_error(
         return StoreBusyError(
             f"S3 {where} kept throttling requests{about} ({code}) after every retry: make "
             "fewer parallel requests (max_concurrency) or allow more attempts (max_attempts)",
+            key=key,
+        )
+    if code in ("InternalError", "BadGateway", "GatewayTimeout") or status in (500, 502, 504):
+        return StoreConnectionError(
+            f"S3 {where} failed on its side{about} ({code}: {message}) after every retry: the "
+            "service is failing or restarting; try again later",
             key=key,
         )
     if code in ("RequestTimeout", "RequestTimeoutException"):
