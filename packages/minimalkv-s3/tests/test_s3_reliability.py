@@ -29,7 +29,6 @@ from minimalkv.s3 import MIN_PART_SIZE, S3Store
 
 sys.path.insert(0, str(Path(__file__).parent))  # s3_servers, the fixtures' module
 sys.path.insert(0, str(Path(__file__).parents[3]))  # tools.services, at the repository root
-from s3_servers import S3Target
 
 from tools.services import SeaweedFS
 
@@ -102,6 +101,9 @@ class TestS3StoreFaults(ServerFaultContract):
 
     @pytest.fixture
     def store_factory(self, controllable_seaweedfs: SeaweedFS) -> Iterator[StoreFactory]:
+        # Imported here: the module is the plugin named below, registered once it is loaded.
+        from s3_servers import S3Target
+
         target = S3Target(controllable_seaweedfs.server)
         connection = target.connection.replace(
             connect_timeout=FAULT_TIMEOUT, read_timeout=FAULT_TIMEOUT, max_attempts=1
