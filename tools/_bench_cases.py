@@ -15,7 +15,18 @@ from typing import Any, Final
 from tools._bench_baselines import MinimalDict, raw_atomic_put, raw_list_files, raw_read
 from tools._bench_harness import Paired, paired_calls, paired_pair_calls
 
-__all__ = ["CASES", "MB", "Case", "MiB", "Settings", "Target", "filesystem_store_class", "fs_type"]
+__all__ = [
+    "CASES",
+    "MB",
+    "Case",
+    "MiB",
+    "Settings",
+    "Target",
+    "filesystem_store_class",
+    "fs_type",
+    "large_source",
+    "unlink_quietly",
+]
 
 MiB: Final = 1 << 20
 MB: Final = 1_000_000
@@ -235,24 +246,29 @@ def _build_fs_keys(settings: Settings, stack: contextlib.ExitStack) -> Paired:
 
 
 # ---------------------------------------------------------------------------- large files
-def _large_source(settings: Settings, stack: contextlib.ExitStack) -> tuple[Path, Path]:
+def large_source(
+    settings: Settings, stack: contextlib.ExitStack, size: int | None = None
+) -> tuple[Path, Path]:
+    """Write ``size`` bytes (default ``settings.large_size``) to a file in a scratch directory
+    of the disk dir, removed with ``stack``; return the directory and the file."""
     base = _scratch(settings.disk_dir, stack)
     source = base / "source.bin"
     block = os.urandom(MiB)
     with source.open("wb") as out:
-        for _ in range(settings.large_size // MiB):
+        for _ in range((settings.large_size if size is None else size) // MiB):
             out.write(block)
     return base, source
 
 
-def _unlink(*paths: Path) -> None:
+def unlink_quietly(*paths: Path) -> None:
+    """Remove ``paths``; a missing one is fine."""
     for path in paths:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
 
 
 def _build_get_file(settings: Settings, stack: contextlib.ExitStack) -> Paired:
-    base, source = _large_source(settings, stack)
+    base, source = large_source(settings, stack)
     store = _new_store(base / "store")
     with source.open("rb") as src:
         store.put_file("big", src)
@@ -265,7 +281,7 @@ def _build_get_file(settings: Settings, stack: contextlib.ExitStack) -> Paired:
     def before() -> None:
         # Unlinking a just-written file drops its dirty pages, so no side pays for the other's
         # write-back; sync flushes anything else still pending before the clock starts.
-        _unlink(raw_out, lib_out)
+        unlink_quietly(raw_out, lib_out)
         os.sync()
 
     def run_raw(i: int) -> None:
@@ -279,13 +295,13 @@ def _build_get_file(settings: Settings, stack: contextlib.ExitStack) -> Paired:
 
 
 def _build_put_file(settings: Settings, stack: contextlib.ExitStack) -> Paired:
-    base, source = _large_source(settings, stack)
+    base, source = large_source(settings, stack)
     store = _new_store(base / "store")
     raw_out = base / "raw-out.bin"
 
     def before() -> None:
         store.delete("big")
-        _unlink(raw_out)
+        unlink_quietly(raw_out)
         os.sync()
 
     def run_raw(i: int) -> None:

@@ -19,15 +19,20 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-import shutil
-import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from tools._bench_cases import MB, Case, MiB, Settings, Target
+from tools._bench_cases import (
+    MB,
+    Case,
+    MiB,
+    Settings,
+    Target,
+    large_source,
+    unlink_quietly,
+)
 from tools._bench_harness import Paired
 from tools.services import seaweedfs_server
 
@@ -227,30 +232,12 @@ def _build_delete_many(settings: Settings, stack: contextlib.ExitStack) -> Paire
 
 
 # ---------------------------------------------------------------------------- large files
-def _large_source(settings: Settings, stack: contextlib.ExitStack) -> tuple[Path, Path]:
-    """Write a file of ``LARGE_SIZE`` random bytes in a scratch directory of the disk dir."""
-    base = Path(tempfile.mkdtemp(prefix="minimalkv-bench-", dir=settings.disk_dir))
-    stack.callback(shutil.rmtree, base, True)
-    source = base / "source.bin"
-    block = os.urandom(MiB)
-    with source.open("wb") as out:
-        for _ in range(LARGE_SIZE // MiB):
-            out.write(block)
-    return base, source
-
-
-def _unlink(*paths: Path) -> None:
-    for path in paths:
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()
-
-
 def _build_put_file(settings: Settings, stack: contextlib.ExitStack) -> Paired:
     from boto3.s3.transfer import TransferConfig
 
     bench = _setup(stack)
     raw, store, bucket = bench.raw, bench.store, bench.bucket
-    _, source = _large_source(settings, stack)
+    _, source = large_source(settings, stack, LARGE_SIZE)
     path = str(source)
     config = TransferConfig()
 
@@ -269,20 +256,20 @@ def _build_get_file(settings: Settings, stack: contextlib.ExitStack) -> Paired:
 
     bench = _setup(stack)
     raw, store, bucket = bench.raw, bench.store, bench.bucket
-    base, source = _large_source(settings, stack)
+    base, source = large_source(settings, stack, LARGE_SIZE)
     config = TransferConfig()
     raw.upload_file(str(source), bucket, LARGE_KEY, Config=config)
     size = raw.head_object(Bucket=bucket, Key=LARGE_KEY)["ContentLength"]
     if size != LARGE_SIZE:
         raise RuntimeError(f"the server holds {size} bytes of the {LARGE_SIZE} uploaded")
-    _unlink(source)
+    unlink_quietly(source)
     raw_out, lib_out = base / "raw-out.bin", base / "lib-out.bin"
     raw_path, lib_path = str(raw_out), str(lib_out)
 
     def before() -> None:
         # Unlinking a just-written file drops its dirty pages, so no side pays for the other's
         # write-back; sync flushes anything else still pending before the clock starts.
-        _unlink(raw_out, lib_out)
+        unlink_quietly(raw_out, lib_out)
         os.sync()
 
     def run_raw(i: int) -> None:

@@ -333,3 +333,32 @@ def test_one_wrap_fragment_is_read() -> None:
 def test_a_ttl_beyond_any_clock_is_an_invalid_argument(ttl: object) -> None:
     with pytest.raises(minimalkv.InvalidArgumentError, match="positive, finite"):
         backend.normalize_ttl(ttl)
+
+
+@pytest.mark.parametrize(
+    ("value", "integer", "expected"),
+    [(None, False, None), ("2.5", False, 2.5), (3, False, 3), ("7", True, 7), (0, True, 0)],
+)
+def test_parse_number_accepts_numbers_and_their_text(
+    value: object, integer: bool, expected: float | None
+) -> None:
+    assert backend.parse_number("opt", value, integer=integer) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "integer", "message"),
+    [
+        ("abc", False, "opt must be a number"),
+        ("1.5", True, "opt must be a whole number"),
+        (1.5, True, "opt must be a whole number"),
+        (True, False, "opt must be a number"),
+        (-1, False, "at least 0"),
+        (float("nan"), False, "finite"),
+        ("inf", False, "finite"),
+    ],
+)
+def test_parse_number_refuses_what_is_not_a_finite_count(
+    value: object, integer: bool, message: str
+) -> None:
+    with pytest.raises(minimalkv.ConfigurationError, match=message):
+        backend.parse_number("opt", value, integer=integer)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from typing import Final
 
 from ._errors import ConfigurationError
 
-__all__ = ["check_params", "parse_bool", "parse_str"]
+__all__ = ["check_params", "parse_bool", "parse_number", "parse_str"]
 
 # A bare URL flag (``?fsync``) arrives as "" and means "on"; every other spelling is explicit.
 TRUE_WORDS: Final = frozenset({"true", "1", "yes", "on", ""})
@@ -34,6 +35,30 @@ def parse_bool(name: str, value: object, *, where: str = "") -> bool:
     raise ConfigurationError(
         f"{context}{name} must be true or false (also 1/0, yes/no, on/off), got {value!r}"
     )
+
+
+def parse_number(name: str, value: object, *, integer: bool = False) -> float | int | None:
+    """Return ``value`` as a finite number of at least 0, or ``None`` when it is ``None``.
+
+    ``value`` is a number or its text (URL options arrive as text); with ``integer`` it must
+    be whole. Anything else (``True``, NaN, infinity, a negative number, other text) raises
+    :class:`~minimalkv.ConfigurationError` naming the option.
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = int(value) if integer else float(value)
+        except ValueError:
+            kind = "a whole number" if integer else "a number"
+            raise ConfigurationError(f"{name} must be {kind}, got {value!r}") from None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigurationError(f"{name} must be a number, got {value!r}")
+    if integer and not isinstance(value, int):
+        raise ConfigurationError(f"{name} must be a whole number, got {value!r}")
+    if not math.isfinite(value) or value < 0:
+        raise ConfigurationError(f"{name} must be a finite number, at least 0, got {value!r}")
+    return value
 
 
 def parse_str(name: str, value: object, *, where: str = "") -> str | None:

@@ -17,7 +17,7 @@ from ._factory import (
     UrlParamParser,
 )
 from ._keys import check_prefix
-from ._options import check_params, parse_bool, parse_str
+from ._options import check_params, parse_bool, parse_number, parse_str
 from ._streams import (
     CHUNK_SIZE,
     BytesReader,
@@ -58,6 +58,7 @@ __all__ = [
     "is_secret_option",
     "normalize_ttl",
     "parse_bool",
+    "parse_number",
     "parse_store_url",
     "parse_str",
     "read_all",

@@ -18,12 +18,18 @@ same settings as keyword parameters (and ``ssl=True`` instead of the ``rediss`` 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any, Final
 
 from minimalkv import ConfigurationError, KeyValueStore
-from minimalkv.backend import StoreType, StoreUrl, check_params, parse_bool, parse_str
+from minimalkv.backend import (
+    StoreType,
+    StoreUrl,
+    check_params,
+    parse_bool,
+    parse_number,
+    parse_str,
+)
 
 import redis
 from redis.backoff import ExponentialWithJitterBackoff
@@ -50,26 +56,8 @@ _URL_OPTIONS: Final = (
 _PARAMS: Final = ("host", "port", "db", "password", "username", "ssl", *_URL_OPTIONS)
 
 
-def _number(name: str, value: object, *, integer: bool = False) -> float | int | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        try:
-            value = int(value) if integer else float(value)
-        except ValueError:
-            kind = "a whole number" if integer else "a number"
-            raise ConfigurationError(f"{name} must be {kind}, got {value!r}") from None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ConfigurationError(f"{name} must be a number, got {value!r}")
-    if integer and not isinstance(value, int):
-        raise ConfigurationError(f"{name} must be a whole number, got {value!r}")
-    if not math.isfinite(value) or value < 0:
-        raise ConfigurationError(f"{name} must be a finite number, at least 0, got {value!r}")
-    return value
-
-
 def _timeout(name: str, value: object, default: float) -> float:
-    seconds = _number(name, value)
+    seconds = parse_number(name, value)
     if seconds is None:
         return default
     if seconds <= 0:
@@ -84,8 +72,8 @@ def _build(params: Mapping[str, Any], extended_keys: bool, tls: bool) -> KeyValu
     type_name = "rediss" if tls else "redis"
     where = f"store type {type_name!r}"
     check_params(type_name, params, _PARAMS)
-    port = _number("port", params.get("port", 6379), integer=True)
-    db = _number("db", params.get("db", 0), integer=True)
+    port = parse_number("port", params.get("port", 6379), integer=True)
+    db = parse_number("db", params.get("db", 0), integer=True)
     ssl = tls or parse_bool("ssl", params.get("ssl", False), where=where)
     options: dict[str, Any] = {
         "host": parse_str("host", params.get("host"), where=where) or "localhost",
@@ -123,10 +111,10 @@ def _build(params: Mapping[str, Any], extended_keys: bool, tls: bool) -> KeyValu
     if params.get("default_ttl_secs") is not None:
         ttl = params["default_ttl_secs"]
         if isinstance(ttl, str) and ttl not in ("forever", "not_set"):
-            ttl = _number("default_ttl_secs", ttl)
+            ttl = parse_number("default_ttl_secs", ttl)
         store_options["default_ttl_secs"] = ttl
     if params.get("max_value_size") is not None:
-        store_options["max_value_size"] = _number(
+        store_options["max_value_size"] = parse_number(
             "max_value_size", params["max_value_size"], integer=True
         )
     client = redis.Redis(**options)

@@ -23,12 +23,18 @@ settings as keyword parameters, plus ``endpoint_url`` (a whole URL) and ``metada
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any, Final
 
 from minimalkv import ConfigurationError, KeyValueStore
-from minimalkv.backend import StoreType, StoreUrl, check_params, parse_bool, parse_str
+from minimalkv.backend import (
+    StoreType,
+    StoreUrl,
+    check_params,
+    parse_bool,
+    parse_number,
+    parse_str,
+)
 
 from ._connection import (
     DEFAULT_CONNECT_TIMEOUT,
@@ -79,21 +85,9 @@ _PARAMS: Final = (
 
 
 def _number(name: str, value: object, default: float, *, integer: bool = False) -> Any:
-    if value is None:
-        return default
-    if isinstance(value, str):
-        try:
-            value = int(value) if integer else float(value)
-        except ValueError:
-            kind = "a whole number" if integer else "a number"
-            raise ConfigurationError(f"{name} must be {kind}, got {value!r}") from None
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ConfigurationError(f"{name} must be a number, got {value!r}")
-    if integer and not isinstance(value, int):
-        raise ConfigurationError(f"{name} must be a whole number, got {value!r}")
-    if not math.isfinite(value) or value < 0:
-        raise ConfigurationError(f"{name} must be a finite number, at least 0, got {value!r}")
-    return value
+    """:func:`~minimalkv.backend.parse_number`, with ``default`` for a missing value."""
+    parsed = parse_number(name, value, integer=integer)
+    return default if parsed is None else parsed
 
 
 def _verify(value: object, where: str) -> bool | str | None:

@@ -205,6 +205,10 @@ class S3Store(CopyMixin, UrlMixin, KeyValueStore):
         Worker threads do not survive a fork (tasks sent to them would wait forever) and the
         parent's sockets must not be shared. A client the caller gave is left as it is.
         """
+        self._drop_runtime()
+
+    def _drop_runtime(self) -> None:
+        """Forget the lock, threads and clients of this process; the next call builds them."""
         self._lock = threading.Lock()
         self._executor = None
         self._plain_client = None
@@ -362,10 +366,7 @@ class S3Store(CopyMixin, UrlMixin, KeyValueStore):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
-        self._client = None
-        self._lock = threading.Lock()
-        self._executor = None
-        self._plain_client = None
+        self._drop_runtime()  # only stores that made their client pickle: _owns_client holds
         _FORK_WATCH.add(self)
 
     # ----------------------------------------------------------------- reads
