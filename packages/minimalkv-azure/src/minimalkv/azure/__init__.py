@@ -1,0 +1,1 @@
+"""Azure Blob Storage store for minimalkv (azure-storage-blob)."""

@@ -1,0 +1,1 @@
+"""Google Cloud Storage store for minimalkv (google-cloud-storage)."""
