@@ -18,6 +18,7 @@ from ._factory import (
 )
 from ._keys import check_prefix
 from ._options import check_params, parse_bool, parse_number, parse_str
+from ._range_reader import RangeReader
 from ._streams import (
     CHUNK_SIZE,
     BytesReader,
@@ -42,6 +43,7 @@ __all__ = [
     "STORE_GROUP",
     "BytesReader",
     "DecoratorFactory",
+    "RangeReader",
     "ReadableBinary",
     "StoreCreator",
     "StoreType",
