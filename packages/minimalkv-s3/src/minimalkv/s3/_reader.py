@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import io
 from typing import TYPE_CHECKING, Any
 
 from botocore import exceptions as boto_errors
 from minimalkv import StoreError
-from minimalkv.backend import seek_target
+from minimalkv.backend import RangeReader
 
 from ._errors import error_code, translated
 
@@ -17,7 +16,7 @@ if TYPE_CHECKING:
 __all__ = ["S3Reader"]
 
 
-class S3Reader(io.RawIOBase):
+class S3Reader(RangeReader):
     """Reads one version of an object (``size`` bytes, entity tag ``etag``) from S3.
 
     Sequential reads consume a single streamed GET; a seek away from the stream's position
@@ -38,58 +37,27 @@ class S3Reader(io.RawIOBase):
         where: str,
         body: Any = None,
     ) -> None:
-        super().__init__()
+        super().__init__(size, key=key)
         self._client = client
         self._bucket = bucket
         self._name = name
-        self._key = key
-        self._size = size
         self._etag = etag
         self._where = where
         self._body = body  # a streamed answer positioned at self._body_at, or None
         self._body_at = 0
-        self._position = 0
-
-    @property
-    def size(self) -> int:
-        """Length of the value in bytes."""
-        return self._size
 
     @property
     def etag(self) -> str:
         """The entity tag of the version being read."""
         return self._etag
 
-    def _check_open(self) -> None:
-        if self.closed:
-            raise ValueError("I/O operation on closed file.")
-
-    def readable(self) -> bool:
-        """Return True."""
-        return True
-
-    def seekable(self) -> bool:
-        """Return True."""
-        return True
-
-    def tell(self) -> int:
-        """Return the current position."""
-        self._check_open()
-        return self._position
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET, /) -> int:
-        """Move to ``offset`` relative to ``whence``; a position before 0 raises OSError."""
-        self._check_open()
-        self._position = seek_target(self._position, self._size, offset, whence)
-        return self._position
-
     def _drop_body(self) -> None:
         if self._body is not None:
             body, self._body = self._body, None
             body.close()
 
-    def _open_body(self) -> Any:
-        if self._body is not None and self._body_at == self._position:
+    def _open_body(self, start: int) -> Any:
+        if self._body is not None and self._body_at == start:
             return self._body
         self._drop_body()
         with translated(self._where, self._key):
@@ -97,25 +65,25 @@ class S3Reader(io.RawIOBase):
                 answer = self._client.get_object(
                     Bucket=self._bucket,
                     Key=self._name,
-                    Range=f"bytes={self._position}-",
+                    Range=f"bytes={start}-",
                     IfMatch=self._etag,
                 )
             except boto_errors.ClientError as exc:
                 if error_code(exc) not in ("PreconditionFailed", "412"):
                     raise
                 raise StoreError(
-                    f"the value of key {self._key!r} in S3 {self._where} was replaced while it "
-                    "was being read: open it again to read the new value",
+                    f"the value of key {self._key!r} in S3 {self._where} was replaced "
+                    "while it was being read: open it again to read the new value",
                     key=self._key,
                 ) from exc
         self._body = answer["Body"]
-        self._body_at = self._position
+        self._body_at = start
         return self._body
 
-    def _read(self, wanted: int) -> bytes:
-        """Read ``wanted`` bytes (fewer only at the end) from the stream at the position."""
+    def _read_range(self, start: int, wanted: int) -> bytes:
+        """Read ``wanted`` bytes at ``start`` (fewer when the stream was cut short)."""
         for attempt in (1, 2):
-            body = self._open_body()
+            body = self._open_body(start)
             try:
                 with translated(self._where, self._key):
                     chunk: bytes = body.read(wanted)
@@ -124,46 +92,21 @@ class S3Reader(io.RawIOBase):
                 if attempt == 2:
                     raise
                 continue
-            if len(chunk) < wanted and self._position + len(chunk) < self._size:
+            if len(chunk) < wanted:
                 self._drop_body()  # cut short: reopen where it stopped
                 if chunk:
                     return chunk
                 if attempt == 2:
                     raise StoreError(
-                        f"S3 {self._where} ended the value of key {self._key!r} early at byte "
-                        f"{self._position} of {self._size}",
+                        f"S3 {self._where} ended the value of key {self._key!r} early at "
+                        f"byte {start} of {self.size}",
                         key=self._key,
                     )
                 continue
+            self._body_at = start + len(chunk)
             return chunk
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def readinto(self, buffer: Any) -> int:
-        """Read up to ``len(buffer)`` bytes at the current position into ``buffer``."""
-        self._check_open()
-        view = memoryview(buffer).cast("B")
-        wanted = min(len(view), self._size - self._position)
-        if wanted <= 0:
-            return 0
-        chunk = self._read(wanted)
-        view[: len(chunk)] = chunk
-        self._position += len(chunk)
-        self._body_at = self._position
-        return len(chunk)
-
-    def readall(self) -> bytes:
-        """Read from the current position to the end."""
-        self._check_open()
-        parts: list[bytes] = []
-        while self._position < self._size:
-            chunk = self._read(self._size - self._position)
-            parts.append(chunk)
-            self._position += len(chunk)
-            self._body_at = self._position
-        return b"".join(parts)
-
-    def close(self) -> None:
-        """Close the stream and the reader. Idempotent."""
-        if not self.closed:
-            self._drop_body()
-        super().close()
+    def _release(self) -> None:
+        """Close the stream."""
+        self._drop_body()
