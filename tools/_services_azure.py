@@ -123,12 +123,13 @@ def _free_port() -> int:
 class Azurite:
     """A private Azurite blob service on 127.0.0.1 that can be stopped, restarted and paused.
 
-    Data lives in memory only (``--inMemoryPersistence``): a restart after :meth:`stop` serves
-    an empty account at the same address. The working directory ``directory`` receives
-    Azurite's debug files, if any, and its output log.
+    With ``in_memory`` (the default) data lives in memory only (``--inMemoryPersistence``): a
+    restart after :meth:`stop` serves an empty account at the same address. Otherwise it is
+    kept in ``directory`` (``--location``) and survives restarts, as the fault tests need. The
+    working directory ``directory`` also receives Azurite's output log.
     """
 
-    def __init__(self, directory: str, *, port: int | None = None) -> None:
+    def __init__(self, directory: str, *, port: int | None = None, in_memory: bool = True) -> None:
         binary = azurite_binary()
         if binary is None:
             raise RuntimeError(
@@ -145,7 +146,7 @@ class Azurite:
             "127.0.0.1",
             "--blobPort",
             str(self.port),
-            "--inMemoryPersistence",
+            *(("--inMemoryPersistence",) if in_memory else ("--location", directory)),
             "--silent",
             "--skipApiVersionCheck",
         ]

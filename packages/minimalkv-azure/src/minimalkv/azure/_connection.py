@@ -211,6 +211,8 @@ class AzureConnection:
         from azure.core.pipeline.transport import RequestsTransport
         from azure.storage.blob import ContainerClient, LinearRetry
 
+        protect_secrets()  # the log filter reaches loggers made since the settings were checked
+
         # A shared key, else the SAS token, else None: anonymous access (a public container).
         credential: Any = (
             {"account_name": self.name, "account_key": self.key} if self.key else self.sas

@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-import sys
 import threading
 from collections.abc import Iterator
 from typing import Any, Final
@@ -180,25 +179,32 @@ _FILTER: Final = _MaskingFilter()
 _FILTERED: Final[set[str]] = set()
 
 
+_LOGGERS: Final = (
+    "azure.core.pipeline.policies.http_logging_policy",
+    "azure.core.pipeline.policies._retry",
+    "azure.core.pipeline.transport._requests_basic",
+    "azure.storage.blob._shared.policies",
+    "azure.storage.blob._shared.response_handlers",
+    "urllib3.connectionpool",
+    "urllib3.util.retry",
+)
+
+
 def _install_log_filter() -> None:
     """Put the masking filter on every logger of the SDK, requests and urllib3.
 
-    A logger's filter only sees its own records, not its children's: each module's logger
-    gets it.
+    A logger's filter only sees its own records, not its children's: each logger that exists
+    gets it (called again whenever a client is built, for loggers made since).
     """
-    import urllib3  # noqa: F401
-
-    import azure.core.pipeline.transport
-    import azure.storage.blob  # noqa: F401
-
-    names = [
+    existing = [
         name
-        for name in list(sys.modules)
-        if name.startswith(("azure.", "urllib3", "requests")) and name not in _FILTERED
+        for name in list(logging.root.manager.loggerDict)
+        if name.startswith(("azure", "urllib3", "requests"))
     ]
-    for name in names:
-        logging.getLogger(name).addFilter(_FILTER)
-        _FILTERED.add(name)
+    for name in (*_LOGGERS, *existing):
+        if name not in _FILTERED:
+            logging.getLogger(name).addFilter(_FILTER)
+            _FILTERED.add(name)
 
 
 # ----------------------------------------------------------------------- translation

@@ -464,11 +464,18 @@ class AzureBlockBlobStore(CopyMixin, UrlMixin, KeyValueStore):
                     yield name
 
     def _iter_prefixes(self, delimiter: str, prefix: str) -> Iterator[str]:
-        """Yield the distinct prefixes from the service's delimiter listing, a page at a time."""
+        """Yield the distinct prefixes from the service's delimiter listing, a page at a time.
+
+        A delimiter of several characters is applied here to a plain listing instead: Azurite
+        cuts such a delimiter's common prefixes short (``a-`` for ``a--``).
+        """
         if not prefix.isascii():
             return
         if not delimiter.isascii():
             yield from self._list(prefix)
+            return
+        if len(delimiter) > 1:
+            yield from super()._iter_prefixes(delimiter, prefix)
             return
         from azure.storage.blob import BlobPrefix
 
