@@ -186,20 +186,22 @@ class GcsConnection:
         auth: Any = google.auth  # its loaders are untyped
         source = self.credentials
         failure: str | None = None
+        secrets = _secret_values(source) if isinstance(source, dict) else []
         credentials: Credentials = None
         project: str | None = None
         try:
             if isinstance(source, dict):
-                credentials, project = auth.load_credentials_from_dict(source, scopes=_SCOPES)
-                project = project or source.get("project_id")
+                credentials, project = _from_info(source)
             elif isinstance(source, str):
-                credentials, project = auth.load_credentials_from_file(source, scopes=_SCOPES)
+                with open(source, "rb") as file:
+                    info = service_account_info(file.read())
+                secrets = _secret_values(info)
+                credentials, project = _from_info(info)
             elif source is not None:
                 credentials, project = source, getattr(source, "project_id", None)
             else:
                 credentials, project = auth.default(scopes=_SCOPES)
         except (auth_errors.GoogleAuthError, ValueError, TypeError, KeyError, OSError) as exc:
-            secrets = _secret_values(source) if isinstance(source, dict) else []
             failure = f"{type(exc).__name__}: {_scrub(str(exc), secrets)}"
         if failure is not None:  # raised outside the handler: the SDK's error is not chained
             if isinstance(source, dict):
@@ -283,6 +285,30 @@ class GcsConnection:
         if isinstance(source, str):
             return f"credentials file {source!r}"
         return type(source).__name__
+
+
+def _from_info(info: dict[str, Any]) -> tuple[Credentials, str | None]:
+    """Load the credentials of a service-account or authorized-user JSON (no other kind).
+
+    Other kinds (external accounts run programs or fetch URLs named in the JSON) are refused:
+    a configuration from a URL or a file must not make the store do that.
+    """
+    kind = info.get("type")
+    project = info.get("project_id") or info.get("quota_project_id")
+    if kind == "service_account":
+        from google.oauth2 import service_account
+
+        loader: Any = service_account.Credentials.from_service_account_info
+    elif kind == "authorized_user":
+        from google.oauth2 import credentials
+
+        loader = credentials.Credentials.from_authorized_user_info
+    else:
+        raise ValueError(
+            f"credentials of type {kind!r} are not accepted: give a service_account or "
+            "authorized_user JSON, or a google.auth Credentials object"
+        )
+    return loader(info, scopes=list(_SCOPES)), project if isinstance(project, str) else None
 
 
 def _rebuild(fields: dict[str, Any]) -> GcsConnection:

@@ -90,6 +90,7 @@ class ChunkStream(io.RawIOBase):
             raise OSError("a chunk stream is read a chunk at a time")
         taken = self._pending[:size]
         self._pending = self._pending[len(taken) :]
+        self._last = b""  # the previous chunk is confirmed: free it before reading the next
         rest = read_part(self._source, size - len(taken)) if len(taken) < size else b""
         data = taken + rest if rest else taken
         self._last_at, self._last = self._position, data
