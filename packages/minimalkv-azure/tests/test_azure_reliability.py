@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import tempfile
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,7 @@ MiB = 1024 * 1024
 
 class TestAzureStoreLoad(LoadContract):
     capabilities = StoreCapabilities(copy=True, url=True)
+    load_seconds = 15.0  # the package's whole run stays within CI's budget
 
     @pytest.fixture
     def store_factory(self, azure_target: Any, fresh_container: Callable[[], str]) -> StoreFactory:
@@ -102,10 +104,11 @@ class TestAzureStoreFaults(ServerFaultContract):
             max_attempts=1,
         )
         made: list[AzureBlockBlobStore] = []
-        counter = iter(range(10**6))
 
         def make() -> AzureBlockBlobStore:
-            store = AzureBlockBlobStore(container=f"faults-{next(counter)}", connection=connection)
+            store = AzureBlockBlobStore(
+                container=f"faults-{uuid.uuid4().hex[:12]}", connection=connection
+            )
             made.append(store)
             return store
 

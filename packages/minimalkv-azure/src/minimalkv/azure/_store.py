@@ -23,8 +23,11 @@ from minimalkv import (
     KeyMetadata,
     KeyNotFoundError,
     KeyValueStore,
+    StoreBusyError,
+    StoreConnectionError,
     StoreError,
-    StorePermissionError,
+    StoreNotFoundError,
+    StoreTimeoutError,
     UrlMixin,
     is_valid_key,
 )
@@ -72,6 +75,7 @@ DELETE_BATCH: Final = 256
 """Blobs per batch delete request (the most the service accepts)."""
 _MAX_BLOCK_SIZE: Final = 4000 * 1024 * 1024
 _COPY_POLL: Final = 0.05
+_NOT_PER_KEY: Final = (StoreConnectionError, StoreTimeoutError, StoreBusyError, StoreNotFoundError)
 _CONTAINER_NAME: Final = re.compile(r"(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]")
 
 
@@ -564,9 +568,9 @@ class AzureBlockBlobStore(CopyMixin, UrlMixin, KeyValueStore):
         if len(keys) == 1:  # a batch of one costs more than the plain request
             try:
                 self._delete(keys[0])
-            except (StorePermissionError, StoreError) as exc:
-                if isinstance(exc, KeyNotFoundError):
-                    return {}
+            except _NOT_PER_KEY:
+                raise  # the service, not the key: as any other call would
+            except StoreError as exc:  # refused for this blob (a lease, a policy)
                 return {keys[0]: str(exc)}
             return {}
         client = self.container_client
