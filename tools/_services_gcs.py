@@ -67,12 +67,15 @@ def fake_gcs_binary() -> str | None:
 class FakeGcsServer:
     """A private fake-gcs-server on 127.0.0.1 that can be stopped, started again and paused.
 
-    It keeps objects in memory (``-backend memory``), so :meth:`stop` loses them; its port is
+    It keeps objects in memory (``-backend memory``), so :meth:`stop` loses them, unless
+    ``persistent``: then they are files under ``directory`` and survive a restart. Its port is
     chosen once, so :meth:`start` after :meth:`stop` listens at the same address. Signed URLs
     are served (``-public-host``) but their signatures are not checked.
     """
 
-    def __init__(self, directory: str, *, port: int | None = None) -> None:
+    def __init__(
+        self, directory: str, *, port: int | None = None, persistent: bool = False
+    ) -> None:
         binary = fake_gcs_binary()
         if binary is None:
             raise RuntimeError(
@@ -90,8 +93,11 @@ class FakeGcsServer:
             "127.0.0.1",
             "-port",
             str(self.port),
-            "-backend",
-            "memory",
+            *(
+                ("-backend", "filesystem", "-filesystem-root", os.path.join(directory, "data"))
+                if persistent
+                else ("-backend", "memory")
+            ),
             "-external-url",
             self.endpoint_url,
             "-public-host",

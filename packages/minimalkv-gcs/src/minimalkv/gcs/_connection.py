@@ -51,9 +51,28 @@ def _seconds(name: str, value: float, *, zero: bool = False) -> float:
     return float(value)
 
 
+_PUBLIC_FIELDS: Final = frozenset(
+    {
+        "type",
+        "project_id",
+        "quota_project_id",
+        "client_email",
+        "token_uri",
+        "auth_uri",
+        "auth_provider_x509_cert_url",
+        "client_x509_cert_url",
+        "universe_domain",
+    }
+)
+
+
 def _secret_values(info: Mapping[str, Any]) -> list[str]:
-    """Return the texts of a service-account JSON that must never show (its long strings)."""
-    return [v for v in info.values() if isinstance(v, str) and len(v) >= 4]
+    """Return the texts of a credentials JSON that must never show (all but public fields)."""
+    return [
+        value
+        for name, value in info.items()
+        if name not in _PUBLIC_FIELDS and isinstance(value, str) and len(value) >= 4
+    ]
 
 
 def _scrub(text: str, secrets: list[str]) -> str:

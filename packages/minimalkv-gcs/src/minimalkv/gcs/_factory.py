@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import os
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -96,6 +97,8 @@ def _number(name: str, value: object, default: float, *, integer: bool = False) 
 
 
 def _credentials(value: object, where: str) -> Any:
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
     if isinstance(value, str):
         text = value.strip()
         if not text:

@@ -186,6 +186,7 @@ class GoogleCloudStore(CopyMixin, UrlMixin, KeyValueStore):
         self._executor = None
 
     def _runtime_now(self) -> _Runtime:
+        """Return the client of this process, built on first use (no request is sent)."""
         runtime = self._runtime
         if runtime is None:
             with self._lock:
@@ -194,8 +195,18 @@ class GoogleCloudStore(CopyMixin, UrlMixin, KeyValueStore):
                 runtime = self._runtime
         return runtime
 
+    def _ready(self) -> _Runtime:
+        """Return the client once the bucket is known to exist (made if create_if_missing)."""
+        runtime = self._runtime_now()
+        if not runtime.checked:
+            with runtime.lock:
+                if not runtime.checked:
+                    self._check_bucket(runtime)
+                    runtime.checked = True
+        return runtime
+
     def _start(self) -> _Runtime:
-        """Build the client (unless given) and make sure the bucket exists."""
+        """Build the client (unless given); no request is sent."""
         if self._given_client is not None:
             client = self._given_client
             signer = self._given_signer
@@ -205,14 +216,7 @@ class GoogleCloudStore(CopyMixin, UrlMixin, KeyValueStore):
         else:
             assert self.connection is not None  # no client means settings were given
             client, signer = self.connection.client()
-        runtime = _Runtime(client, signer, client.bucket(self.bucket_name))
-        try:
-            self._check_bucket(runtime)
-        except BaseException:
-            if self._given_client is None:
-                client.close()
-            raise
-        return runtime
+        return _Runtime(client, signer, client.bucket(self.bucket_name))
 
     def _check_bucket(self, runtime: _Runtime) -> None:
         with self._translated():
@@ -238,10 +242,10 @@ class GoogleCloudStore(CopyMixin, UrlMixin, KeyValueStore):
     @property
     def bucket(self) -> Any:
         """The ``google.cloud.storage.Bucket`` (made at the first call when missing)."""
-        return self._runtime_now().bucket
+        return self._ready().bucket
 
     def _blob(self, key: str) -> Any:
-        return self._runtime_now().bucket.blob(key, chunk_size=None)
+        return self._ready().bucket.blob(key, chunk_size=None)
 
     def _pool(self) -> ThreadPoolExecutor:
         executor = self._executor
@@ -308,9 +312,7 @@ class GoogleCloudStore(CopyMixin, UrlMixin, KeyValueStore):
     def _stat(self, key: str) -> Any:
         """Return the object's metadata (a Blob: size, generation); KeyNotFoundError if none."""
         with self._translated(key):
-            blob = self._runtime_now().bucket.get_blob(
-                key, timeout=self._timeout, retry=self._retry
-            )
+            blob = self._ready().bucket.get_blob(key, timeout=self._timeout, retry=self._retry)
         if blob is None:
             raise KeyNotFoundError.for_key(key, f"GCS {self._where}")
         return blob
@@ -342,8 +344,9 @@ class GoogleCloudStore(CopyMixin, UrlMixin, KeyValueStore):
         """Open the value: read whole when it is small, else in ranges of its generation.
 
         A value of up to :data:`~minimalkv.gcs.READ_AHEAD` bytes is read whole by one GET, so
-        the reader is a snapshot. A larger one is read in ranged GETs conditional on its generation: if
-        the value is replaced meanwhile, the read raises :class:`~minimalkv.StoreError`.
+        the reader is a snapshot. A larger one is read in ranged GETs conditional on its
+        generation: if the value is replaced meanwhile, the read raises
+        :class:`~minimalkv.StoreError`.
         """
         blob = self._stat(key)
         size, generation = int(blob.size or 0), int(blob.generation)
@@ -414,7 +417,7 @@ class GoogleCloudStore(CopyMixin, UrlMixin, KeyValueStore):
         return self._list(prefix)
 
     def _pages(self, prefix: str, delimiter: str | None = None) -> Iterator[Any]:
-        runtime = self._runtime_now()
+        runtime = self._ready()
         with self._translated():
             listing = runtime.client.list_blobs(
                 runtime.bucket,
@@ -438,7 +441,9 @@ class GoogleCloudStore(CopyMixin, UrlMixin, KeyValueStore):
 
         Each prefix GCS reports is confirmed by a listing under it (in parallel, up to
         ``max_concurrency``) that finds a key of this store's key space, so objects outside
-        the key space (a bucket shared with other programs) never show up as prefixes.
+        the key space (a bucket shared with other programs) never show up as prefixes. A
+        delimiter of several characters is applied here on an emulator (fake-gcs-server cuts
+        at its first character).
         """
         if not prefix.isascii():
             return
@@ -458,12 +463,9 @@ class GoogleCloudStore(CopyMixin, UrlMixin, KeyValueStore):
                 if len(found) > 1
                 else [self._holds_a_key(p) for p in found]
             )
-            for common, holds in zip(found, confirmed, strict=True):
-                if holds:
-                    yield common
-            for name in names:
-                if is_valid_key(name, extended):
-                    yield name
+            page_items = [c for c, holds in zip(found, confirmed, strict=True) if holds]
+            page_items += [name for name in names if is_valid_key(name, extended)]
+            yield from sorted(page_items)  # in name order, as GCS lists each page
 
     def _holds_a_key(self, prefix: str) -> bool:
         return next(self._list(prefix), None) is not None
@@ -486,7 +488,7 @@ class GoogleCloudStore(CopyMixin, UrlMixin, KeyValueStore):
 
     def _upload(self, key: str, stream: Any, size: int | None) -> str:
         """Send ``stream`` as a resumable upload of ``chunk_size`` requests (atomic at the end)."""
-        blob = self._runtime_now().bucket.blob(key, chunk_size=self.chunk_size)
+        blob = self._ready().bucket.blob(key, chunk_size=self.chunk_size)
         with self._translated(key):
             blob.upload_from_file(
                 stream,
@@ -611,12 +613,15 @@ class GoogleCloudStore(CopyMixin, UrlMixin, KeyValueStore):
 class _Runtime:
     """What a store builds in each process: the client, the signing credentials, the bucket."""
 
-    __slots__ = ("bucket", "client", "signer")
+    __slots__ = ("bucket", "checked", "client", "lock", "signer")
 
     def __init__(self, client: Any, signer: Credentials | None, bucket: Any) -> None:
         self.client = client
         self.signer = signer
         self.bucket = bucket
+        self.checked = False
+        """Whether the bucket is known to exist (checked, or made, once per client)."""
+        self.lock = threading.Lock()
 
 
 _FORK_WATCH: Final[weakref.WeakSet[GoogleCloudStore]] = weakref.WeakSet()
