@@ -42,7 +42,7 @@ MiB = 1024 * 1024
 class TestGoogleCloudStoreLoad(LoadContract):
     capabilities = StoreCapabilities(copy=True, url=True)
     # The whole package's tests run in CI's time budget; the load's rules are the same.
-    load_seconds: ClassVar[float] = 15.0
+    load_seconds: ClassVar[float] = 10.0
 
     @pytest.fixture
     def store_factory(self, gcs_target: Any, fresh_bucket: Callable[[], str]) -> StoreFactory:
@@ -52,7 +52,7 @@ class TestGoogleCloudStoreLoad(LoadContract):
 class TestGoogleCloudStoreCrash(CrashSafetyContract):
     """Writers killed during puts and resumable uploads (256 KiB chunks, values up to 8 MiB)."""
 
-    crash_kills = 40
+    crash_kills = 25
     crash_max_delay = 0.3  # an 8 MiB upload in 256 KiB chunks takes about this long here
     crash_value_sizes = (64, 8 * MiB)
 
@@ -63,7 +63,7 @@ class TestGoogleCloudStoreCrash(CrashSafetyContract):
         )
 
 
-FAULT_TIMEOUT = 2.0
+FAULT_TIMEOUT = 1.5
 
 
 @pytest.fixture(scope="module")

@@ -24,6 +24,7 @@ from minimalkv import (
 from minimalkv.contract import closed_port
 from minimalkv.gcs import (
     READ_AHEAD,
+    SNAPSHOT_SIZE,
     GcsConnection,
     GoogleCloudStore,
     HGoogleCloudStore,
@@ -177,7 +178,7 @@ def test_chunk_size_must_suit_gcs(gcs_target: Any) -> None:
 # ----------------------------------------------------------------------- reads
 def test_open_reads_ranges_and_reports_a_replaced_value(gcs_target: Any, gcs_bucket: str) -> None:
     store = _store(gcs_target, gcs_bucket)
-    size = 3 * READ_AHEAD
+    size = SNAPSHOT_SIZE + 3 * READ_AHEAD
     value = bytes(range(256)) * (size // 256)
     store.put("k", value)
     with store.open("k") as reader:

@@ -22,6 +22,7 @@ from ._store import (
     DEFAULT_MAX_CONCURRENCY,
     DEFAULT_URL_VALID_TIME,
     MAX_OBJECT_NAME_BYTES,
+    SNAPSHOT_SIZE,
     GoogleCloudStore,
     HGoogleCloudStore,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "EMULATOR_VARIABLE",
     "MAX_OBJECT_NAME_BYTES",
     "READ_AHEAD",
+    "SNAPSHOT_SIZE",
     "GcsConnection",
     "GcsReader",
     "GoogleCloudStore",

@@ -46,6 +46,7 @@ __all__ = [
     "DEFAULT_MAX_CONCURRENCY",
     "DEFAULT_URL_VALID_TIME",
     "MAX_OBJECT_NAME_BYTES",
+    "SNAPSHOT_SIZE",
     "GoogleCloudStore",
     "HGoogleCloudStore",
 ]
@@ -58,6 +59,8 @@ DEFAULT_CHUNK_SIZE: Final = 32 * 1024 * 1024
 A put_file holds one chunk in memory. Fewer, larger requests are faster; fake-gcs-server
 copies the whole upload received so far at every chunk, which makes small chunks slow there.
 """
+SNAPSHOT_SIZE: Final = 8 * 1024 * 1024
+"""Values up to this size are read whole by :meth:`GoogleCloudStore.open` (a snapshot)."""
 DEFAULT_MAX_CONCURRENCY: Final = 10
 """Requests one batch call (get_many, put_many, delete_many) runs in parallel."""
 DEFAULT_URL_VALID_TIME: Final = 3600
@@ -343,14 +346,14 @@ class GoogleCloudStore(CopyMixin, UrlMixin, KeyValueStore):
     def _open(self, key: str) -> IO[bytes]:
         """Open the value: read whole when it is small, else in ranges of its generation.
 
-        A value of up to :data:`~minimalkv.gcs.READ_AHEAD` bytes is read whole by one GET, so
+        A value of up to :data:`~minimalkv.gcs.SNAPSHOT_SIZE` bytes is read whole by one GET, so
         the reader is a snapshot. A larger one is read in ranged GETs conditional on its
         generation: if the value is replaced meanwhile, the read raises
         :class:`~minimalkv.StoreError`.
         """
         blob = self._stat(key)
         size, generation = int(blob.size or 0), int(blob.generation)
-        if size <= READ_AHEAD:
+        if size <= SNAPSHOT_SIZE:
             # One unconditional GET of the whole object is a snapshot by itself, whichever
             # generation it finds (a newer one than the metadata named is as good).
             return BytesReader(self._get(key))
