@@ -159,6 +159,7 @@ def test_bad_options_are_refused_by_name(query: str, named: str) -> None:
         (f"azure://account:{ENCODED_KEY}@container/path", "path"),
         ("azure://onlyaccount@container", "account_name:account_key"),
         ("azure://container", "account"),
+        ("azure://account:not*base64@container", "base64"),
     ],
 )
 def test_incomplete_urls_are_refused(url: str, says: str) -> None:

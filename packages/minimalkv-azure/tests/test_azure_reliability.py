@@ -41,7 +41,7 @@ MiB = 1024 * 1024
 
 class TestAzureStoreLoad(LoadContract):
     capabilities = StoreCapabilities(copy=True, url=True)
-    load_seconds = 15.0  # the package's whole run stays within CI's budget
+    load_seconds = 10.0  # the package's whole run stays within CI's budget
 
     @pytest.fixture
     def store_factory(self, azure_target: Any, fresh_container: Callable[[], str]) -> StoreFactory:
@@ -53,7 +53,7 @@ class TestAzureStoreLoad(LoadContract):
 class TestAzureStoreCrash(CrashSafetyContract):
     """Writers killed during puts and staged uploads (1 MiB blocks, values up to 8 MiB)."""
 
-    crash_kills = 40
+    crash_kills = 30
     crash_max_delay = 0.4  # an 8 MiB staged upload takes about this long on Azurite
     crash_value_sizes = (64, 8 * MiB)
 
@@ -64,7 +64,7 @@ class TestAzureStoreCrash(CrashSafetyContract):
         )
 
 
-FAULT_TIMEOUT = 2.0
+FAULT_TIMEOUT = 1.0
 
 
 @pytest.fixture(scope="module")

@@ -44,6 +44,17 @@ def _seconds(name: str, value: object) -> float:
     return float(value)
 
 
+def _is_base64(text: str) -> bool:
+    import binascii
+    from base64 import b64decode
+
+    try:
+        b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return True
+
+
 def parse_connection_string(text: str) -> dict[str, str]:
     """Split an Azure connection string (``Name=value;...``) into a dict; names as written.
 
@@ -148,6 +159,13 @@ class AzureConnection:
             )
         if self.account_key and self.sas_token:
             raise ConfigurationError("give an account key or a SAS token, not both")
+        key = self.key
+        if key is not None and not _is_base64(key):
+            # Checked here: the SDK would fail at the first request, with the key in its error.
+            raise ConfigurationError(
+                "the account key must be base64, as the Azure portal shows it (88 characters "
+                "ending in '=='); percent-encode '/', '+' and '=' if a URL mangled them"
+            )
         if self.blob_endpoint is not None and not self.blob_endpoint.startswith(
             ("http://", "https://")
         ):
