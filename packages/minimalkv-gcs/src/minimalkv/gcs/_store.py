@@ -53,11 +53,12 @@ __all__ = [
 
 DEFAULT_BUCKET_LOCATION: Final = "EUROPE-WEST3"
 """Where a missing bucket is created (minimalkv 1.x's default)."""
-DEFAULT_CHUNK_SIZE: Final = 32 * 1024 * 1024
+DEFAULT_CHUNK_SIZE: Final = 24 * 1024 * 1024
 """Bytes per request of a resumable upload; a value up to this size is sent in one request.
 
-A put_file holds one chunk in memory. Fewer, larger requests are faster; fake-gcs-server
-copies the whole upload received so far at every chunk, which makes small chunks slow there.
+A put_file holds two chunks in memory at most (the SDK keeps the request just sent while it
+reads the next chunk), so 48 MiB. Fewer, larger requests are faster; fake-gcs-server copies the
+whole upload received so far at every chunk, which makes small chunks slow there.
 """
 SNAPSHOT_SIZE: Final = 8 * 1024 * 1024
 """Values up to this size are read whole by :meth:`GoogleCloudStore.open` (a snapshot)."""
@@ -108,7 +109,7 @@ class GoogleCloudStore(CopyMixin, UrlMixin, KeyValueStore):
     - ``url_for`` returns a V4 signed GET URL valid ``url_valid_time`` seconds; it needs
       credentials that can sign (a service account).
 
-    Memory holds at most one chunk per transfer whatever the value's size. The store is
+    Memory holds at most two chunks per upload whatever the value's size. The store is
     thread-safe, picklable when it made its client (credentials given as a dict or a path;
     the client is rebuilt after unpickling) and usable again after :meth:`close`.
     """
@@ -486,7 +487,7 @@ class GoogleCloudStore(CopyMixin, UrlMixin, KeyValueStore):
         if len(first) < self.chunk_size:
             return self._put(key, first)
         stream = ChunkStream(first, file)
-        del first  # the stream owns it now: memory holds one chunk at a time
+        del first  # the stream owns it now: it keeps only the chunk being sent
         return self._upload(key, stream, None)
 
     def _upload(self, key: str, stream: Any, size: int | None) -> str:

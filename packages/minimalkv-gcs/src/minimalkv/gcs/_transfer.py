@@ -4,7 +4,8 @@ A resumable upload sends ``chunk_size`` bytes per request and makes the object v
 when its last chunk is sent; a failed upload leaves the previous value. The SDK reads each
 chunk from a stream, asks its position, and after a dropped request seeks back to the first
 byte the server has not confirmed: :class:`ChunkStream` keeps the last chunk for that, so an
-upload from a pipe or socket holds one chunk in memory, never the whole value.
+upload from a pipe or socket holds a chunk in memory (the SDK holds the one it sent last), never
+the whole value.
 """
 
 from __future__ import annotations
