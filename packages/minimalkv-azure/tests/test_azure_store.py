@@ -339,6 +339,19 @@ def test_open_reads_in_ranges_and_reports_a_replaced_value(
             reader.read(10)
 
 
+def test_open_reader_outlives_a_close_of_its_store(azure_target: Any, azure_container: str) -> None:
+    store = AzureBlockBlobStore(
+        container=azure_container, connection=azure_target.connection, max_block_size=1024
+    )
+    value = bytes(range(256)) * 20
+    store.put("k", value)
+    with store.open("k") as reader:
+        assert reader.read(10) == value[:10]
+        store.close()
+        reader.seek(3000)
+        assert reader.read(100) == value[3000:3100]
+
+
 def test_small_value_is_read_whole_when_opened(store: AzureBlockBlobStore) -> None:
     store.put("k", b"small")
     with store.open("k") as reader:

@@ -260,6 +260,10 @@ class AzureConnection:
             retry_policy=retry,
             max_block_size=max_block_size,
             max_single_put_size=max_single_put_size,
+            # Reads in ranges of one block: the SDK's first range is 32 MiB otherwise, held in
+            # memory whole by every get_file.
+            max_single_get_size=max_block_size,
+            max_chunk_get_size=max_block_size,
             connection_timeout=self.connect_timeout,
             read_timeout=self.read_timeout,
         )

@@ -219,6 +219,16 @@ def translated(where: str, key: str | None = None) -> Iterator[None]:
     except azure_errors.AzureError as exc:
         scrub_secrets(exc)
         raise translate_error(exc, where, key) from exc
+    except ValueError as exc:
+        # azure-core's word for a request on a client closed meanwhile (by another thread).
+        if "transport has already been closed" not in str(exc):
+            raise
+        about = f" (key {key!r})" if key is not None else ""
+        raise StoreConnectionError(
+            f"the store of Azure {where} was closed while a call ran{about}: call again (a "
+            "closed store reopens at its next call)",
+            key=key,
+        ) from exc
 
 
 def _summary(exc: BaseException) -> str:

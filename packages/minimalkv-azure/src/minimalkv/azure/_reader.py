@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from minimalkv.backend import RangeReader
@@ -20,7 +21,9 @@ class AzureReader(RangeReader):
     """Reads one version of a blob (``size`` bytes, entity tag ``etag``) in ranges.
 
     Each fetch asks for at least ``window`` bytes at the position and keeps what the caller did
-    not take yet, so small sequential reads cost one request per window. Every request names
+    not take yet, so small sequential reads cost one request per window. ``blob`` gives the
+    blob's client for each request: the store's current one, so a reader outlives a ``close``
+    of its store (which reopens). Every request names
     the entity tag (``If-Match``): a value replaced while it is read raises
     :class:`~minimalkv.StoreError`, never a mix of two versions. ``first`` is the value's
     beginning when the store already fetched it.
@@ -28,7 +31,7 @@ class AzureReader(RangeReader):
 
     def __init__(
         self,
-        blob: BlobClient,
+        blob: Callable[[], BlobClient],
         *,
         key: str,
         size: int,
@@ -56,12 +59,16 @@ class AzureReader(RangeReader):
             return self._buffer[offset : offset + wanted]
         length = min(max(wanted, self._window), self.size - start)
         with translated(self._where, self._key):
-            data = self._blob.download_blob(
-                offset=start,
-                length=length,
-                etag=self._etag,
-                match_condition=MatchConditions.IfNotModified,
-            ).readall()
+            data = (
+                self._blob()
+                .download_blob(
+                    offset=start,
+                    length=length,
+                    etag=self._etag,
+                    match_condition=MatchConditions.IfNotModified,
+                )
+                .readall()
+            )
         self._buffer, self._buffer_at = data, start
         return data[:wanted]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import hashlib
 import io
 import os
@@ -375,7 +376,7 @@ class AzureBlockBlobStore(CopyMixin, UrlMixin, KeyValueStore):
             self._verify(key, first, properties)
             return BytesReader(first)
         reader = AzureReader(
-            blob,
+            functools.partial(self._blob, key),
             key=key,
             size=size,
             etag=str(properties.etag),
