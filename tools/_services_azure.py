@@ -16,13 +16,14 @@ import fcntl
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from tools.services import free_port
 
 __all__ = [
     "AZURITE_ACCOUNT",
@@ -113,13 +114,6 @@ def azurite_binary(version: str = AZURITE_VERSION) -> str | None:
     return str(program) if os.access(program, os.X_OK) else None
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 class Azurite:
     """A private Azurite blob service on 127.0.0.1 that can be stopped, restarted and paused.
 
@@ -136,7 +130,7 @@ class Azurite:
                 f"azurite {AZURITE_VERSION} is not installed and npm could not install it"
             )
         self.directory = directory
-        self.port = port or _free_port()
+        self.port = port or free_port()
         self.account = AzureAccount(
             f"http://127.0.0.1:{self.port}/{AZURITE_ACCOUNT}", AZURITE_ACCOUNT, AZURITE_KEY
         )
