@@ -6,6 +6,7 @@ import base64
 import datetime
 import sys
 import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -155,16 +156,52 @@ def test_bad_options_are_refused_by_name(query: str, named: str) -> None:
     ("url", "says"),
     [
         (f"azure://account:{ENCODED_KEY}@", "container"),
-        (f"azure://account:{ENCODED_KEY}@Bad_Name", "container"),
         (f"azure://account:{ENCODED_KEY}@container/path", "path"),
         ("azure://onlyaccount@container", "account_name:account_key"),
         ("azure://container", "account"),
-        ("azure://account:not*base64@container", "base64"),
     ],
 )
 def test_incomplete_urls_are_refused(url: str, says: str) -> None:
     with pytest.raises(ConfigurationError, match=says):
         _store(url)
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        # minimalkv 1.x's documented examples: placeholder keys, a name Azure refuses.
+        ("azure://MYACCOUNT:passw0rd!@bucket_66?create_if_missing=true", "bucket_66"),
+        ("azure://test:XXXsome_azure_account_keyXXX@my-azure-container", "base64"),
+        (f"azure://account:{ENCODED_KEY}@Bad_Name", "container must be an Azure container"),
+        ("azure://account:not*base64@container?create_if_missing=false", "base64"),
+    ],
+)
+def test_a_bad_key_or_name_is_refused_at_the_first_call_without_a_request(
+    url: str, says: str
+) -> None:
+    store = _store(url)  # built without a request, as in minimalkv 1.x
+    calls: list[Callable[[], object]] = [
+        lambda: store.put("key", b"value"),
+        lambda: store.url_for("key"),
+    ]
+    for call in calls:
+        with pytest.raises(ConfigurationError, match=says) as refused:
+            call()
+        assert "passw0rd" not in str(refused.value)
+        assert "XXXsome" not in str(refused.value)
+
+
+def test_documented_keyword_form_builds_a_store() -> None:
+    params: dict[str, Any] = {
+        "account_name": "test",
+        "account_key": "XXXsome_azure_account_keyXXX",
+        "container": "my-azure-container",
+    }
+    store = get_store("azure", **params)
+    assert "my-azure-container" in repr(store)
+    assert "XXXsome" not in repr(store)
+    with pytest.raises(ConfigurationError, match="base64"):
+        store.put("key", b"value")
 
 
 def test_get_store_with_keywords_reaches_azurite(azure_target: Any, azure_container: str) -> None:

@@ -240,9 +240,13 @@ def test_create_if_missing_creates_the_container(azure_target: Any) -> None:
 
 
 @pytest.mark.parametrize("name", ["ab", "Upper", "a--b", "-ab", "a_b", "x" * 64])
-def test_invalid_container_names_are_refused(azure_target: Any, name: str) -> None:
-    with pytest.raises(ConfigurationError, match="container"):
-        AzureBlockBlobStore(container=name, connection=azure_target.connection)
+def test_invalid_container_names_are_refused_at_the_first_call(
+    azure_target: Any, name: str
+) -> None:
+    store = AzureBlockBlobStore(container=name, connection=azure_target.connection)
+    with pytest.raises(ConfigurationError, match="container must be an Azure container name"):
+        store.put("k", b"v")
+    assert name not in {container.name for container in azure_target.service.list_containers()}
 
 
 def test_wrong_account_key_is_a_permission_error_without_the_key(

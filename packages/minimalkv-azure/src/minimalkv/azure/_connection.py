@@ -159,13 +159,6 @@ class AzureConnection:
             )
         if self.account_key and self.sas_token:
             raise ConfigurationError("give an account key or a SAS token, not both")
-        key = self.key
-        if key is not None and not _is_base64(key):
-            # Checked here: the SDK would fail at the first request, with the key in its error.
-            raise ConfigurationError(
-                "the account key must be base64, as the Azure portal shows it (88 characters "
-                "ending in '=='); percent-encode '/', '+' and '=' if a URL mangled them"
-            )
         if self.blob_endpoint is not None and not self.blob_endpoint.startswith(
             ("http://", "https://")
         ):
@@ -195,8 +188,20 @@ class AzureConnection:
 
     @property
     def key(self) -> str | None:
-        """The account key, when the store has one (needed to sign URLs)."""
-        return self.account_key or self._parts().get("AccountKey") or None
+        """The account key, when the store has one (needed to sign requests and URLs).
+
+        Checked when it is first needed, not when the settings are made (a store is built
+        without a request, as in minimalkv 1.x): a key that is not base64 raises
+        :class:`minimalkv.ConfigurationError`, where the SDK would fail while signing, with the
+        key in its error.
+        """
+        key = self.account_key or self._parts().get("AccountKey") or None
+        if key is not None and not _is_base64(key):
+            raise ConfigurationError(
+                "the account key must be base64, as the Azure portal shows it (88 characters "
+                "ending in '=='); percent-encode '/', '+' and '=' if a URL mangled them"
+            )
+        return key
 
     @property
     def sas(self) -> str | None:

@@ -169,13 +169,8 @@ class AzureBlockBlobStore(CopyMixin, UrlMixin, KeyValueStore):
                     f"{container_client.container_name!r}"
                 )
             container = name
-        if not isinstance(container, str) or not (
-            _CONTAINER_NAME.fullmatch(container) or container in ("$root", "$web")
-        ):
-            raise ConfigurationError(
-                f"container must be an Azure container name (3 to 63 lower-case letters, "
-                f"digits and single hyphens, starting with a letter or digit), got {container!r}"
-            )
+        if not isinstance(container, str) or not container:
+            raise ConfigurationError(f"container must be a non-empty str, got {container!r}")
         timeouts = _timeouts(socket_timeout)
         if conn_string is not None:
             if not isinstance(conn_string, str):
@@ -233,6 +228,7 @@ class AzureBlockBlobStore(CopyMixin, UrlMixin, KeyValueStore):
             with self._lock:
                 if self._client is None:
                     assert self.connection is not None  # no client means settings were given
+                    _check_container_name(self.container)
                     self._client = self.connection.container_client(
                         self.container,
                         max_block_size=self.max_block_size,
@@ -664,6 +660,19 @@ def _reset_after_fork() -> None:
 
 if hasattr(os, "register_at_fork"):  # POSIX
     os.register_at_fork(after_in_child=_reset_after_fork)
+
+
+def _check_container_name(name: str) -> None:
+    """Refuse a name Azure refuses, before the first request and without sending one.
+
+    Checked at first use, not when the store is made: minimalkv 1.x built a store from any
+    name (its documentation's ``bucket_66`` included) and failed at the first call.
+    """
+    if not (_CONTAINER_NAME.fullmatch(name) or name in ("$root", "$web")):
+        raise ConfigurationError(
+            f"container must be an Azure container name (3 to 63 lower-case letters, digits "
+            f"and single hyphens, starting with a letter or digit), got {name!r}"
+        )
 
 
 def _client_endpoint(client: Any) -> str:
