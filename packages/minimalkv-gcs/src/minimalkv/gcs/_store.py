@@ -8,6 +8,7 @@ import io
 import os
 import stat
 import threading
+import urllib.parse
 import weakref
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -38,7 +39,7 @@ from minimalkv.backend import (
 from ._connection import Credentials, GcsConnection
 from ._errors import ReplacedError, translated
 from ._reader import READ_AHEAD, GcsReader
-from ._transfer import MIN_CHUNK_SIZE, ChunkStream, read_part, rewrite_all
+from ._transfer import MIN_CHUNK_SIZE, ChunkStream, StreamedUpload, read_part, rewrite_all
 
 __all__ = [
     "DEFAULT_BUCKET_LOCATION",
@@ -54,11 +55,13 @@ __all__ = [
 DEFAULT_BUCKET_LOCATION: Final = "EUROPE-WEST3"
 """Where a missing bucket is created (minimalkv 1.x's default)."""
 DEFAULT_CHUNK_SIZE: Final = 24 * 1024 * 1024
-"""Bytes per request of a resumable upload; a value up to this size is sent in one request.
+"""put_file of up to this many bytes is one request; larger values are resumable uploads.
 
-A put_file holds two chunks in memory at most (the SDK keeps the request just sent while it
-reads the next chunk), so 48 MiB. Fewer, larger requests are faster; fake-gcs-server copies the
-whole upload received so far at every chunk, which makes small chunks slow there.
+A file or seekable stream larger than this is streamed in one request of a resumable upload
+(memory holds 1 MiB of it). A stream of unknown size is sent in requests of this size: the SDK
+keeps the request just sent while it reads the next chunk, so it holds two chunks (48 MiB).
+Fewer, larger requests are faster; fake-gcs-server copies the whole upload received so far at
+every chunk, which makes small chunks slow there.
 """
 SNAPSHOT_SIZE: Final = 8 * 1024 * 1024
 """Values up to this size are read whole by :meth:`GoogleCloudStore.open` (a snapshot)."""
@@ -97,8 +100,11 @@ class GoogleCloudStore(CopyMixin, UrlMixin, KeyValueStore):
     open), ``chunk_size``, ``max_concurrency`` and ``url_valid_time``.
 
     - ``put`` is one upload; ``put_file`` of more than ``chunk_size`` bytes is a resumable
-      upload of ``chunk_size`` requests. The object appears whole when the last request
-      completes, or not at all: a failed upload leaves the previous value.
+      upload: from a path or a seekable file (from its position to its end) the body is
+      streamed in one request, resumed after a dropped connection and checked against the
+      object's CRC32C; from a stream of unknown size it is sent in ``chunk_size`` requests.
+      The object appears whole when the last byte is accepted, or not at all: a failed
+      upload leaves the previous value.
     - ``open`` reads ranges of one generation of the object (each GET conditional on it): a
       value replaced meanwhile raises :class:`~minimalkv.StoreError`, never mixed bytes.
       ``get_file`` streams the object into the file; the download's checksum is verified.
@@ -109,7 +115,8 @@ class GoogleCloudStore(CopyMixin, UrlMixin, KeyValueStore):
     - ``url_for`` returns a V4 signed GET URL valid ``url_valid_time`` seconds; it needs
       credentials that can sign (a service account).
 
-    Memory holds at most two chunks per upload whatever the value's size. The store is
+    Memory holds 1 MiB of a streamed upload and at most two chunks of a chunked one, whatever
+    the value's size. The store is
     thread-safe, picklable when it made its client (credentials given as a dict or a path;
     the client is rebuilt after unpickling) and usable again after :meth:`close`.
     """
@@ -177,6 +184,7 @@ class GoogleCloudStore(CopyMixin, UrlMixin, KeyValueStore):
         connection_settings = self.connection or GcsConnection()
         self._timeout = connection_settings.timeout
         self._retry = connection_settings.retry()
+        self._retry_deadline = connection_settings.retry_deadline
         _FORK_WATCH.add(self)
 
     # ----------------------------------------------------------------- plumbing
@@ -483,12 +491,83 @@ class GoogleCloudStore(CopyMixin, UrlMixin, KeyValueStore):
         return key
 
     def _put_file(self, key: str, file: ReadableBinary) -> str:
+        span = _seekable_span(file)
+        if span is not None and span[1] > self.chunk_size:
+            return self._stream(key, file, *span)
         first = read_part(file, self.chunk_size)
         if len(first) < self.chunk_size:
             return self._put(key, first)
         stream = ChunkStream(first, file)
         del first  # the stream owns it now: it keeps only the chunk being sent
         return self._upload(key, stream, None)
+
+    def _stream(self, key: str, source: Any, start: int, size: int) -> str:
+        """Send ``size`` bytes of ``source`` from byte ``start`` as one streamed resumable upload.
+
+        The object appears when the last byte is accepted; a failure cancels the session and
+        leaves the previous value. The CRC32C of the bytes read is compared with the object's:
+        on a mismatch (bytes damaged on the way) the damaged object is deleted, if it is still
+        the current one, and :class:`~minimalkv.StoreError` says the key holds no value.
+        """
+        runtime = self._ready()
+        blob = runtime.bucket.blob(key)
+
+        def open_session() -> str:
+            url: str = blob.create_resumable_upload_session(
+                size=size,
+                content_type=_CONTENT_TYPE,
+                checksum=None,  # verified here, against the object's crc32c
+                client=runtime.client,
+                timeout=self._timeout,
+                retry=self._retry,
+            )
+            return self._reachable(url)
+
+        upload = StreamedUpload(
+            runtime.client._http,
+            open_session,
+            source,
+            start,
+            size,
+            timeout=self._timeout,
+            deadline=self._retry_deadline,
+            query_status=not self._emulated,
+        )
+        with self._translated(key):
+            try:
+                resource = upload.run()
+            except BaseException:
+                upload.cancel()
+                raise
+        expected = upload.checksum.encoded()
+        told = resource.get("crc32c")  # GCS always says; a server that does not is trusted
+        if (told is not None and told != expected) or int(resource.get("size", size)) != size:
+            with self._translated(key), contextlib.suppress(api_errors.GoogleAPICallError):
+                blob.delete(
+                    if_generation_match=int(resource.get("generation") or 0) or None,
+                    timeout=self._timeout,
+                    retry=self._retry,
+                )
+            raise StoreError(
+                f"the upload of key {key!r} to GCS {self._where} arrived damaged (CRC32C "
+                f"{resource.get('crc32c')!r}, sent {expected!r}; {resource.get('size')} of "
+                f"{size} bytes): the damaged object is deleted, so the key holds no value; "
+                "put it again",
+                key=key,
+            )
+        return key
+
+    def _reachable(self, url: str) -> str:
+        """Return the session URL, on the emulator's address the store talks to.
+
+        An emulator names itself by its configured external URL, which may not be reachable
+        from here (a container's port mapping, a proxy); GCS's URLs are used as given.
+        """
+        emulator = self.connection.emulator if self.connection else None
+        if not emulator:
+            return url
+        parts = urllib.parse.urlsplit(url)
+        return emulator.rstrip("/") + urllib.parse.urlunsplit(("", "", *parts[2:]))
 
     def _upload(self, key: str, stream: Any, size: int | None) -> str:
         """Send ``stream`` as a resumable upload of ``chunk_size`` requests (atomic at the end)."""
@@ -504,14 +583,14 @@ class GoogleCloudStore(CopyMixin, UrlMixin, KeyValueStore):
         return key
 
     def _put_filename(self, key: str, filename: str) -> str:
-        """Store a file: one request up to ``chunk_size``, else a resumable upload from it."""
+        """Store a file: one request up to ``chunk_size``, else a streamed resumable upload."""
         with open(filename, "rb") as file:
             info = os.fstat(file.fileno())
             if not stat.S_ISREG(info.st_mode):
                 return self._put_file(key, file)
             if info.st_size <= self.chunk_size:
                 return self._put(key, file.read())
-            return self._upload(key, file, info.st_size)
+            return self._stream(key, file, 0, info.st_size)
 
     def _put_many(self, pairs: list[tuple[str, bytes]]) -> list[str]:
         if len(pairs) <= 1:
@@ -638,6 +717,24 @@ def _reset_after_fork() -> None:
 
 if hasattr(os, "register_at_fork"):  # POSIX: a forked child builds its own client and threads
     os.register_at_fork(after_in_child=_reset_after_fork)
+
+
+def _seekable_span(file: ReadableBinary) -> tuple[int, int] | None:
+    """``(position, bytes from there to the end)`` of a seekable file, else None."""
+    seekable = getattr(file, "seekable", None)
+    seek = getattr(file, "seek", None)
+    tell = getattr(file, "tell", None)
+    if not (callable(seekable) and callable(seek) and callable(tell)):
+        return None
+    try:
+        if not seekable():
+            return None
+        start = int(tell())
+        end = int(seek(0, io.SEEK_END))
+    except (OSError, ValueError):
+        return None
+    seek(start)
+    return start, max(0, end - start)
 
 
 def _client_endpoint(client: Any) -> str:
