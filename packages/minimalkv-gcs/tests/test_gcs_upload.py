@@ -2,13 +2,18 @@
 
 Connections are dropped and bytes damaged by a small TCP proxy on 127.0.0.1 between the store
 and the server (:class:`CuttingProxy`): the store talks to the proxy as its endpoint, and the
-proxy counts the bytes the store sends. Nothing of the SDK is replaced.
+proxy counts the bytes the store sends. Nothing of the SDK is replaced. The resume from the
+bytes GCS kept (its status query, which fake-gcs-server answers by completing the object) runs
+against a small local HTTP server speaking that part of GCS's protocol.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import http.server
 import io
+import json
 import socket
 import sys
 import threading
@@ -16,9 +21,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import google_crc32c
 import pytest
+import requests
 from minimalkv import StoreConnectionError, StoreError
 from minimalkv.gcs import GcsConnection, GoogleCloudStore
+from minimalkv.gcs._transfer import StreamedUpload
 
 sys.path.insert(0, str(Path(__file__).parent))  # gcs_servers, the fixtures' module
 sys.path.insert(0, str(Path(__file__).parents[3]))  # tools._services_gcs, at the root
@@ -235,3 +243,102 @@ def test_damaged_upload_is_detected_and_removed(proxy: CuttingProxy, gcs_bucket:
     assert "k" not in store  # a damaged value is never left to be read
     store.put_file("k", io.BytesIO(_value(4 * MiB)))  # the next upload is whole
     assert store.get("k") == _value(4 * MiB)
+
+
+# ----------------------------------------------------------------------- GCS's status query
+class _ResumableHandler(http.server.BaseHTTPRequestHandler):
+    """GCS's resumable-upload protocol for one session, as GCS answers it.
+
+    fake-gcs-server completes an object when asked for a session's status, so the resume from
+    the persisted offset (GCS's way) is tested against this server: the first body PUT is cut
+    after half its bytes, of which whole 256 KiB units are kept, as GCS keeps them.
+    """
+
+    server: _ResumableServer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Keep the test's output quiet."""
+
+    def do_PUT(self) -> None:
+        state = self.server
+        content_range = self.headers["Content-Range"]
+        total = int(content_range.rsplit("/", 1)[1])
+        if content_range.startswith("bytes */"):
+            state.queries += 1
+            if len(state.kept) == total:
+                return self._finish(total)
+            self.send_response(308)
+            if state.kept:
+                self.send_header("Range", f"bytes=0-{len(state.kept) - 1}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
+        start = int(content_range.split(" ", 1)[1].split("-", 1)[0])
+        state.starts.append(start)
+        length = int(self.headers["Content-Length"])
+        if not state.cut:
+            state.cut = True
+            received = self.rfile.read(length // 2)
+            keep = (start + len(received)) // CHUNK * CHUNK
+            state.kept = (bytes(state.kept) + received)[:keep]
+            self.connection.shutdown(socket.SHUT_RDWR)
+            self.close_connection = True
+            return None
+        body = self.rfile.read(length)
+        state.kept = bytes(state.kept)[:start] + body
+        return self._finish(total)
+
+    def _finish(self, total: int) -> None:
+        crc32c: Any = google_crc32c  # untyped
+        crc = crc32c.Checksum(self.server.kept)
+        answer = json.dumps(
+            {
+                "size": str(len(self.server.kept)),
+                "crc32c": base64.b64encode(crc.digest()).decode(),
+                "generation": "1",
+            }
+        ).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+
+class _ResumableServer(http.server.ThreadingHTTPServer):
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _ResumableHandler)
+        self.kept = b""
+        self.cut = False
+        self.queries = 0
+        self.starts: list[int] = []
+
+
+def test_upload_resumes_from_the_bytes_gcs_kept() -> None:
+    server = _ResumableServer()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    value = _value(3 * MiB + 99)
+    try:
+        with requests.Session() as session:
+            upload = StreamedUpload(
+                session,
+                lambda: f"http://127.0.0.1:{server.server_address[1]}/upload?upload_id=1",
+                io.BytesIO(b"skip" + value),
+                4,
+                len(value),
+                timeout=(5, 10),
+                deadline=20,
+                query_status=True,
+            )
+            resource = upload.run()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert server.kept == value
+    assert upload.resumes == 1
+    assert server.queries == 1
+    first, second = server.starts
+    assert first == 0
+    assert 0 < second < len(value)  # only the bytes GCS had not kept are sent again
+    assert second % CHUNK == 0
+    assert resource["crc32c"] == upload.checksum.encoded()

@@ -49,7 +49,7 @@ _DROPPED: Final = (
     requests.exceptions.ChunkedEncodingError,
     requests.exceptions.Timeout,
 )
-_RETRIED_STATUS: Final = frozenset({408, 429, 500, 502, 503, 504})
+_RETRIED_STATUS: Final = frozenset({308, 408, 429, 500, 502, 503, 504})  # 308: kept a part
 
 
 def _error_of(response: Any) -> api_errors.GoogleAPICallError:
