@@ -1,9 +1,10 @@
 """What backend and decorator authors build on: the API a store implementation uses.
 
 Applications need only the top-level :mod:`minimalkv`. A backend (ours or a third party's)
-imports its building blocks from here, and only from here: readers and stream helpers, atomic
-file writes, value and TTL checks, and what a store type needs to register with the factory
-(option parsing, URLs, entry-point groups). Everything here is documented and stable.
+imports its building blocks from here, and only from here: readers (``RangeReader`` for values
+fetched in ranges) and stream helpers, atomic file writes, batch calls run as parallel single
+calls, value and TTL checks, and what a store type needs to register with the factory (option
+parsing, URLs, entry-point groups). Everything here is documented and stable.
 """
 
 from ._atomic import create_exclusive, write_atomically
@@ -18,6 +19,7 @@ from ._factory import (
 )
 from ._keys import check_prefix
 from ._options import check_params, parse_bool, parse_number, parse_str
+from ._parallel import batch_error, get_each, put_each, wait_all
 from ._range_reader import RangeReader
 from ._streams import (
     CHUNK_SIZE,
@@ -50,6 +52,7 @@ __all__ = [
     "StoreUrl",
     "UrlParamParser",
     "WritableBinary",
+    "batch_error",
     "check_params",
     "check_prefix",
     "check_value",
@@ -57,14 +60,17 @@ __all__ = [
     "create_exclusive",
     "file_source",
     "file_target",
+    "get_each",
     "is_secret_option",
     "normalize_ttl",
     "parse_bool",
     "parse_number",
     "parse_store_url",
     "parse_str",
+    "put_each",
     "read_all",
     "read_chunk",
     "seek_target",
+    "wait_all",
     "write_atomically",
 ]

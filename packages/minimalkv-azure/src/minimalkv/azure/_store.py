@@ -12,12 +12,11 @@ import re
 import threading
 import time
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import IO, TYPE_CHECKING, Any, Final
 
 from minimalkv import (
-    BatchError,
     ConfigurationError,
     CopyMixin,
     ExtendedKeyspaceMixin,
@@ -37,7 +36,10 @@ from minimalkv.backend import (
     BytesReader,
     ReadableBinary,
     WritableBinary,
+    batch_error,
     check_prefix,
+    get_each,
+    put_each,
     write_atomically,
 )
 
@@ -430,19 +432,7 @@ class AzureBlockBlobStore(CopyMixin, UrlMixin, KeyValueStore):
         )
 
     def _get_many(self, keys: list[str]) -> dict[str, bytes]:
-        unique = list(dict.fromkeys(keys))
-
-        def fetch(key: str) -> bytes | None:
-            try:
-                return self._get(key)
-            except KeyNotFoundError:
-                return None
-
-        if len(unique) <= 1:
-            values = [fetch(key) for key in unique]
-        else:
-            values = list(self._pool().map(fetch, unique))
-        return {key: value for key, value in zip(unique, values, strict=True) if value is not None}
+        return get_each(self._pool(), keys, self._get)
 
     # ----------------------------------------------------------------- listings
     def iter_keys(self, prefix: str = "") -> Iterator[str]:
@@ -525,12 +515,7 @@ class AzureBlockBlobStore(CopyMixin, UrlMixin, KeyValueStore):
         return key
 
     def _put_many(self, pairs: list[tuple[str, bytes]]) -> list[str]:
-        if len(pairs) <= 1:
-            return [self._put(key, data) for key, data in pairs]
-        latest = dict(pairs)  # a key given twice gets its last value, as with put in order
-        futures = [self._pool().submit(self._put, key, data) for key, data in latest.items()]
-        _wait_all(futures)
-        return [key for key, _ in pairs]
+        return put_each(self._pool(), pairs, self._put)
 
     def _delete(self, key: str) -> None:
         with self._translated(key):
@@ -552,12 +537,12 @@ class AzureBlockBlobStore(CopyMixin, UrlMixin, KeyValueStore):
             for part in self._pool().map(self._delete_batch, batches):
                 failures.update(part)
         if failures:
-            shown = ", ".join(f"{k!r} ({why})" for k, why in list(failures.items())[:5])
-            more = f" and {len(failures) - 5} more" if len(failures) > 5 else ""
-            raise BatchError(
-                f"Azure {self._where} could not delete {len(failures)} of {len(unique)} keys: "
-                f"{shown}{more}; the other keys are deleted",
-                failures=failures,
+            raise batch_error(
+                failures,
+                len(unique),
+                where=f"Azure {self._where}",
+                action="delete",
+                done="deleted",
             )
 
     def _delete_batch(self, keys: list[str]) -> dict[str, str]:
@@ -693,19 +678,6 @@ def _seekable(file: object) -> bool:
         return bool(getattr(file, "seekable", lambda: False)())
     except (OSError, ValueError):
         return False
-
-
-def _wait_all(futures: Iterable[Any]) -> None:
-    """Wait for every future; then raise the first error among them."""
-    first: BaseException | None = None
-    for future in futures:
-        try:
-            future.result()
-        except BaseException as exc:  # re-raised below, once the others have finished
-            if first is None:
-                first = exc
-    if first is not None:
-        raise first
 
 
 class HAzureBlockBlobStore(ExtendedKeyspaceMixin, AzureBlockBlobStore):

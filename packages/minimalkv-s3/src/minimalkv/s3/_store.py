@@ -9,19 +9,17 @@ import os
 import stat
 import threading
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import IO, TYPE_CHECKING, Any, ClassVar, Final
 
 from botocore import exceptions as boto_errors
 from minimalkv import (
-    BatchError,
     ConfigurationError,
     CopyMixin,
     ExtendedKeyspaceMixin,
     InvalidKeyError,
     KeyMetadata,
-    KeyNotFoundError,
     KeyValueStore,
     StoreError,
     UrlMixin,
@@ -32,7 +30,10 @@ from minimalkv.backend import (
     BytesReader,
     ReadableBinary,
     WritableBinary,
+    batch_error,
     check_prefix,
+    get_each,
+    put_each,
     write_atomically,
 )
 
@@ -528,19 +529,7 @@ class S3Store(CopyMixin, UrlMixin, KeyValueStore):
         )
 
     def _get_many(self, keys: list[str]) -> dict[str, bytes]:
-        unique = list(dict.fromkeys(keys))
-
-        def fetch(key: str) -> bytes | None:
-            try:
-                return self._get(key)
-            except KeyNotFoundError:
-                return None
-
-        if len(unique) <= 1:
-            values = [fetch(key) for key in unique]
-        else:
-            values = list(self._pool().map(fetch, unique))
-        return {key: value for key, value in zip(unique, values, strict=True) if value is not None}
+        return get_each(self._pool(), keys, self._get)
 
     # ----------------------------------------------------------------- listings
     def iter_keys(self, prefix: str = "") -> Iterator[str]:
@@ -660,12 +649,7 @@ class S3Store(CopyMixin, UrlMixin, KeyValueStore):
         return key
 
     def _put_many(self, pairs: list[tuple[str, bytes]]) -> list[str]:
-        if len(pairs) <= 1:
-            return [self._put(key, data) for key, data in pairs]
-        latest = dict(pairs)  # a key given twice gets its last value, as with put in order
-        futures = [self._pool().submit(self._put, key, data) for key, data in latest.items()]
-        _wait_all(futures)
-        return [key for key, _ in pairs]
+        return put_each(self._pool(), pairs, self._put)
 
     def _delete(self, key: str) -> None:
         with self._translated(key):
@@ -683,12 +667,12 @@ class S3Store(CopyMixin, UrlMixin, KeyValueStore):
             for part in self._pool().map(self._delete_batch, batches):
                 failures.update(part)
         if failures:
-            shown = ", ".join(f"{k!r} ({why})" for k, why in list(failures.items())[:5])
-            more = f" and {len(failures) - 5} more" if len(failures) > 5 else ""
-            raise BatchError(
-                f"S3 {self._where} could not delete {len(failures)} of {len(unique)} keys: "
-                f"{shown}{more}; the other keys are deleted",
-                failures=failures,
+            raise batch_error(
+                failures,
+                len(unique),
+                where=f"S3 {self._where}",
+                action="delete",
+                done="deleted",
             )
 
     def _delete_batch(self, keys: list[str]) -> dict[str, str]:
@@ -816,19 +800,6 @@ def _total_size(answer: Mapping[str, Any]) -> int:
     if content_range:
         return int(str(content_range).rpartition("/")[2])
     return int(answer["ContentLength"])
-
-
-def _wait_all(futures: Iterable[Any]) -> None:
-    """Wait for every future; then raise the first error among them."""
-    first: BaseException | None = None
-    for future in futures:
-        try:
-            future.result()
-        except BaseException as exc:  # re-raised below, once the others have finished
-            if first is None:
-                first = exc
-    if first is not None:
-        raise first
 
 
 class HS3Store(ExtendedKeyspaceMixin, S3Store):

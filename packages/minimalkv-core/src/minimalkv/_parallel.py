@@ -1,0 +1,95 @@
+"""Batch calls as parallel single calls: what a network store without a batch request uses.
+
+Each function takes the store's own executor and its per-key hooks, so the batch call does
+exactly what the single calls do (same checks, same error translation) and only overlaps the
+waiting. Nothing here spans keys: a failure of one key never undoes another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Executor, Future
+from typing import Any
+
+from ._errors import BatchError, KeyNotFoundError
+
+__all__ = ["batch_error", "get_each", "put_each", "wait_all"]
+
+_SHOWN = 5
+"""How many failed keys a batch error names in its message (all are in ``failures``)."""
+
+
+def wait_all(futures: Iterable[Future[Any]]) -> None:
+    """Wait for every future, then raise the first error among them (in submission order).
+
+    Waiting for all before raising means no call is still running when the batch call returns
+    or raises: the caller may close what the calls use.
+    """
+    first: BaseException | None = None
+    for future in futures:
+        try:
+            future.result()
+        except BaseException as exc:  # re-raised below, once the others have finished
+            if first is None:
+                first = exc
+    if first is not None:
+        raise first
+
+
+def get_each(
+    executor: Executor, keys: Iterable[str], get: Callable[[str], bytes]
+) -> dict[str, bytes]:
+    """Fetch every distinct key with ``get``, in parallel; leave out the missing ones.
+
+    ``get`` raises :class:`KeyError` (:class:`minimalkv.KeyNotFoundError`) for a missing key;
+    any other error is raised once every fetch has ended. A single key is fetched inline.
+    """
+    unique = list(dict.fromkeys(keys))
+
+    def fetch(key: str) -> bytes | None:
+        try:
+            return get(key)
+        except KeyNotFoundError:
+            return None
+
+    if len(unique) <= 1:
+        values = [fetch(key) for key in unique]
+    else:
+        futures = [executor.submit(fetch, key) for key in unique]
+        wait_all(futures)
+        values = [future.result() for future in futures]
+    return {key: value for key, value in zip(unique, values, strict=True) if value is not None}
+
+
+def put_each(
+    executor: Executor, pairs: Sequence[tuple[str, bytes]], put: Callable[[str, bytes], object]
+) -> list[str]:
+    """Store every pair with ``put``, in parallel; return the keys in the order given.
+
+    A key given twice gets its last value, as with single puts in order (only that value is
+    sent). The first error is raised once every put has ended; the others have been stored.
+    """
+    if len(pairs) <= 1:
+        for key, data in pairs:
+            put(key, data)
+        return [key for key, _ in pairs]
+    latest = dict(pairs)
+    wait_all([executor.submit(put, key, data) for key, data in latest.items()])
+    return [key for key, _ in pairs]
+
+
+def batch_error(
+    failures: Mapping[str, str], total: int, *, where: str, action: str, done: str
+) -> BatchError:
+    """Build the :class:`BatchError` of a batch call that failed for ``failures`` of ``total`` keys.
+
+    ``where`` names the store (``"S3 bucket 'b' at http://host"``), ``action`` and ``done`` the
+    verb (``"delete"``, ``"deleted"``). The message names the first few keys and their reasons.
+    """
+    shown = ", ".join(f"{key!r} ({why})" for key, why in list(failures.items())[:_SHOWN])
+    more = f" and {len(failures) - _SHOWN} more" if len(failures) > _SHOWN else ""
+    return BatchError(
+        f"{where} could not {action} {len(failures)} of {total} keys: {shown}{more}; "
+        f"the other keys are {done}",
+        failures=dict(failures),
+    )
