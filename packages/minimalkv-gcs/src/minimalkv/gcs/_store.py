@@ -10,13 +10,12 @@ import stat
 import threading
 import urllib.parse
 import weakref
-from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import IO, Any, Final
 
 from google.api_core import exceptions as api_errors
 from minimalkv import (
-    BatchError,
     ConfigurationError,
     CopyMixin,
     ExtendedKeyspaceMixin,
@@ -32,7 +31,10 @@ from minimalkv.backend import (
     BytesReader,
     ReadableBinary,
     WritableBinary,
+    batch_error,
     check_prefix,
+    get_each,
+    put_each,
     write_atomically,
 )
 
@@ -402,19 +404,7 @@ class GoogleCloudStore(CopyMixin, UrlMixin, KeyValueStore):
         )
 
     def _get_many(self, keys: list[str]) -> dict[str, bytes]:
-        unique = list(dict.fromkeys(keys))
-
-        def fetch(key: str) -> bytes | None:
-            try:
-                return self._get(key)
-            except KeyNotFoundError:
-                return None
-
-        if len(unique) <= 1:
-            values = [fetch(key) for key in unique]
-        else:
-            values = list(self._pool().map(fetch, unique))
-        return {key: value for key, value in zip(unique, values, strict=True) if value is not None}
+        return get_each(self._pool(), keys, self._get)
 
     # ----------------------------------------------------------------- listings
     def iter_keys(self, prefix: str = "") -> Iterator[str]:
@@ -593,12 +583,7 @@ class GoogleCloudStore(CopyMixin, UrlMixin, KeyValueStore):
             return self._stream(key, file, 0, info.st_size)
 
     def _put_many(self, pairs: list[tuple[str, bytes]]) -> list[str]:
-        if len(pairs) <= 1:
-            return [self._put(key, data) for key, data in pairs]
-        latest = dict(pairs)  # a key given twice gets its last value, as with put in order
-        futures = [self._pool().submit(self._put, key, data) for key, data in latest.items()]
-        _wait_all(futures)
-        return [key for key, _ in pairs]
+        return put_each(self._pool(), pairs, self._put)
 
     def _delete(self, key: str) -> None:
         with self._translated(key):
@@ -631,12 +616,8 @@ class GoogleCloudStore(CopyMixin, UrlMixin, KeyValueStore):
         outcomes = list(self._pool().map(attempt, unique))
         failures = {key: why for key, why in zip(unique, outcomes, strict=True) if why is not None}
         if failures:
-            shown = ", ".join(f"{k!r} ({why})" for k, why in list(failures.items())[:5])
-            more = f" and {len(failures) - 5} more" if len(failures) > 5 else ""
-            raise BatchError(
-                f"GCS {self._where} could not delete {len(failures)} of {len(unique)} keys: "
-                f"{shown}{more}; the other keys are deleted",
-                failures=failures,
+            raise batch_error(
+                failures, len(unique), where=f"GCS {self._where}", action="delete", done="deleted"
             )
 
     def _copy(self, source: str, dest: str) -> str:
@@ -740,19 +721,6 @@ def _seekable_span(file: ReadableBinary) -> tuple[int, int] | None:
 def _client_endpoint(client: Any) -> str:
     endpoint = getattr(getattr(client, "_connection", None), "API_BASE_URL", None)
     return str(endpoint) if endpoint else "GCS"
-
-
-def _wait_all(futures: Iterable[Future[Any]]) -> None:
-    """Wait for every future; then raise the first error among them."""
-    first: BaseException | None = None
-    for future in futures:
-        try:
-            future.result()
-        except BaseException as exc:  # re-raised below, once the others have finished
-            if first is None:
-                first = exc
-    if first is not None:
-        raise first
 
 
 class HGoogleCloudStore(ExtendedKeyspaceMixin, GoogleCloudStore):
