@@ -1,12 +1,15 @@
 """The documented code runs: every ```python block of the READMEs and docs, and the demo.
 
 Blocks fenced as ```python are complete programs and run here, each in a fresh temporary working
-directory; fragments that cannot run alone are fenced as ```py and only read. The placeholder
-path of the minimalkv 1.x documentation, ``/path/to/data``, is replaced by a real temporary file.
+directory, with the repository's root importable (an example may start one of the project's
+test servers from ``tools``, as its text says); fragments that cannot run alone are fenced as
+```py and only read. The placeholder path of the minimalkv 1.x documentation,
+``/path/to/data``, is replaced by a real temporary file.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -46,9 +49,14 @@ def test_documented_block_runs(name: str, code: str, tmp_path: Path) -> None:
     source = tmp_path / "source-data"
     source.write_bytes(b"some file content\n")
     program = code.replace("/path/to/data", str(source))
+    environment = dict(os.environ)
+    environment["PYTHONPATH"] = os.pathsep.join(
+        [str(ROOT), *filter(None, [environment.get("PYTHONPATH")])]
+    )
     result = subprocess.run(
         [sys.executable, "-c", program],
         cwd=tmp_path,
+        env=environment,
         capture_output=True,
         text=True,
         timeout=120,
