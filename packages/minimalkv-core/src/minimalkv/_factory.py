@@ -152,6 +152,15 @@ def _load_store_type(name: str) -> StoreType | None:
     return loaded
 
 
+def _clear_caches() -> None:
+    """Forget the scanned entry points and the loaded store types; the next lookup scans again.
+
+    For tests that swap the installed entry points, and after installing a backend at run time.
+    """
+    _entry_points.cache_clear()
+    _loaded_types.clear()
+
+
 def _split_plus(text: str) -> list[str]:
     """Split ``text`` on the ``+`` signs outside parentheses (``prefix(a+b)`` stays whole)."""
     parts: list[str] = []
