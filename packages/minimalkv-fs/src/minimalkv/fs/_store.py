@@ -8,6 +8,7 @@ import errno
 import io
 import itertools
 import os
+import random
 import re
 import stat
 import string
@@ -57,9 +58,29 @@ _VALUE_FLAGS: Final = _READ_FLAGS | getattr(os, "O_NONBLOCK", 0) | getattr(os, "
 # The first read of a value asks for this much: a value shorter than that is read by one call
 # (a short read of a regular file means end of file); a longer one is read again at its size.
 _FIRST_READ: Final = 16 * 1024
-# How often a write recreates its key's directory when a concurrent delete removes it again
-# (a delete prunes the directories it empties).
-_CREATE_ATTEMPTS: Final = 16
+# How long a write keeps recreating its key's directory while concurrent deletes remove it
+# again (a delete prunes the directories it empties). Writer and pruner can keep meeting in
+# the same instant on a loaded machine: after the first few attempts the writer waits a
+# random moment, growing with each attempt, so that one of them gets through.
+_CREATE_PATIENCE: Final = 10.0
+_CREATE_QUICK_ATTEMPTS: Final = 4
+
+
+def _directory_attempts() -> Iterator[int]:
+    """Count the attempts of a write into a directory that concurrent deletes may prune.
+
+    The first few follow each other at once; later ones wait a random moment first, and none
+    starts after ``_CREATE_PATIENCE`` seconds (the caller then reports the failure).
+    """
+    deadline = time.monotonic() + _CREATE_PATIENCE
+    for attempt in itertools.count(1):
+        if attempt > _CREATE_QUICK_ATTEMPTS:
+            if time.monotonic() > deadline:
+                return
+            time.sleep(random.uniform(0, 0.001 * min(attempt, 50)))
+        yield attempt
+
+
 # Errors of opening a special file (a socket, a device without a driver) for reading.
 # ELOOP: the key's file is a symbolic link (O_NOFOLLOW).
 _SPECIAL_OPEN_ERRORS: Final = frozenset({errno.ENXIO, errno.ENODEV, errno.EOPNOTSUPP, errno.ELOOP})
@@ -436,7 +457,7 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
         if source == dest:
             return dest
         dest_path = self._prefix + dest
-        for _ in range(_CREATE_ATTEMPTS):
+        for _ in _directory_attempts():
             try:
                 os.replace(source_path, dest_path)  # atomic, same filesystem
                 break
@@ -543,7 +564,7 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
         if self._nested and "/" in key:
             self._refuse_linked_write(key)
         directory = _directory_prefix(self._prefix, key)
-        for _ in range(_CREATE_ATTEMPTS):
+        for _ in _directory_attempts():
             try:
                 return create_exclusive(directory, next_temp_name)
             except FileNotFoundError:
@@ -559,8 +580,8 @@ class FilesystemStore(CopyMixin, UrlMixin, KeyValueStore):
             except OSError as exc:
                 raise self._error(exc, key, Operation.WRITE) from exc
         raise StoreError(
-            f"could not create the directory of key {key!r} in {self._where()}: a concurrent "
-            f"delete removed it again {_CREATE_ATTEMPTS} times",
+            f"could not create the directory of key {key!r} in {self._where()}: concurrent "
+            f"deletes removed it again for {_CREATE_PATIENCE:.0f} s; retry the write",
             key=key,
         )
 
