@@ -2,18 +2,23 @@
 
 Usage (from the repository root)::
 
-    hatch run bench                      # full run, writes docs/benchmarks.md
+    hatch run bench                      # full run, writes docs/benchmarks.md, .json and plots
     hatch run bench --quick              # smoke run, prints only (unless --output is given)
     hatch run bench --case fs-put --case fs-get --check   # prints only
     hatch run bench --case import-time                    # import times only, prints only
 
 ``--check`` makes a missed target exit with status 1. See docs/benchmarks.md for the method.
+Beside the markdown file a run that writes one also writes the machine-readable results (the
+same name ending in ``.json``) and one PNG plot per backend or family of cases under
+``_static/bench/`` of the markdown file's directory.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import json
+import os
 import random
 import shutil
 import sys
@@ -42,7 +47,14 @@ from tools._bench_cases_sql import SQL_CASES  # noqa: E402
 from tools._bench_cases_stack import STACK_CASES  # noqa: E402
 from tools._bench_harness import rss_tracking_available, run_paired  # noqa: E402
 from tools._bench_imports import ImportTime, measure_import_times  # noqa: E402
-from tools._bench_report import Outcome, render_console, render_markdown  # noqa: E402
+from tools._bench_plots import write_plots  # noqa: E402
+from tools._bench_report import (  # noqa: E402
+    Outcome,
+    PlotLink,
+    render_console,
+    render_markdown,
+    render_results,
+)
 
 CASES = (
     *CORE_CASES,
@@ -59,6 +71,8 @@ IMPORT_TIME = "import-time"
 """The --case name of the import-time measurement (not a paired case)."""
 DEFAULT_OUTPUT = ROOT / "docs" / "benchmarks.md"
 MEMORY_FS = {"tmpfs", "ramfs"}
+PLOTS_DIR = Path("_static") / "bench"
+"""Where the plots go, relative to the directory of the markdown file."""
 
 
 def _default_fast_dir() -> Path:
@@ -137,6 +151,33 @@ def _skip_reason(case: Case, settings: Settings) -> str | None:
     return None
 
 
+def _write_report(
+    output: Path,
+    outcomes: list[Outcome],
+    skipped: list[tuple[Case, str]],
+    settings: Settings,
+    command: str,
+    quick: bool,
+    imports: list[ImportTime],
+) -> None:
+    """Write the markdown report, the results file beside it and the plots it shows."""
+    results = render_results(outcomes, skipped, settings, command, quick, imports)
+    results_path = output.with_suffix(".json")
+    results_path.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n")
+    print(f"wrote {results_path}", file=sys.stderr)
+    plots = write_plots(results, output.parent / PLOTS_DIR)
+    links = [
+        PlotLink(p.title, Path(os.path.relpath(p.path, output.parent)).as_posix()) for p in plots
+    ]
+    for plot in plots:
+        print(f"wrote {plot.path}", file=sys.stderr)
+    text = render_markdown(
+        outcomes, skipped, settings, command, quick, imports, links, results_path.name
+    )
+    output.write_text(text)
+    print(f"wrote {output}", file=sys.stderr)
+
+
 def main(argv: list[str]) -> int:
     """Run the selected cases; return the exit status."""
     args = _parse(argv)
@@ -168,10 +209,7 @@ def main(argv: list[str]) -> int:
         output = DEFAULT_OUTPUT
     if output is not None:
         command = " ".join(["hatch run bench", *argv])
-        output.write_text(
-            render_markdown(outcomes, skipped, settings, command, args.quick, imports)
-        )
-        print(f"wrote {output}", file=sys.stderr)
+        _write_report(output, outcomes, skipped, settings, command, args.quick, imports)
     missed = [o.case.name for o in outcomes if not o.passed]
     if missed:
         print(f"targets missed: {', '.join(missed)}", file=sys.stderr)

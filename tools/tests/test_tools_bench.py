@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
@@ -12,7 +15,14 @@ if str(ROOT) not in sys.path:
 from tools._bench_cases import Case, Settings, Target  # noqa: E402
 from tools._bench_harness import Measurement, Paired  # noqa: E402
 from tools._bench_imports import ImportTime  # noqa: E402
-from tools._bench_report import Outcome, render_console, render_markdown  # noqa: E402
+from tools._bench_plots import bars_by_family, family_of, write_plots  # noqa: E402
+from tools._bench_report import (  # noqa: E402
+    Outcome,
+    PlotLink,
+    render_console,
+    render_markdown,
+    render_results,
+)
 from tools.bench import CASES  # noqa: E402
 
 TARGETS = {case.name: case.target for case in CASES}
@@ -81,3 +91,54 @@ def test_report_gives_ns_per_call_and_import_times(tmp_path: Path) -> None:
     assert "issue" not in text.lower()
     console = render_console([Outcome(reference, measured)], _settings(tmp_path), imports)
     assert "import minimalkv.fs: 11.0 ms" in console
+
+
+def _outcome(name: str, target: Target, raw: list[float], lib: list[float]) -> Outcome:
+    case = Case(name, f"`{name}`", "baseline", target, _never, large=name.endswith("-file"))
+    return Outcome(case, Measurement(ops_per_round=100, raw_seconds=raw, lib_seconds=lib))
+
+
+def test_family_of_every_case() -> None:
+    assert family_of("fs-put") == "filesystem"
+    assert family_of("fs-prefix-get") == "decorators-fs"
+    assert family_of("redis-cache-put") == "decorators-redis"
+    assert family_of("redis-get-many") == "redis"
+    assert family_of("mariadb-get") == "sql"
+    assert family_of("prefix-floor-get") == "memory"
+    assert family_of("unknown-case") == "other"
+    assert all(family_of(case.name) != "other" for case in CASES)
+
+
+def test_results_file_and_plots_of_a_tiny_run(tmp_path: Path) -> None:
+    outcomes = [
+        _outcome("dict-get", Target(), [1.0, 1.0, 1.0], [2.0, 2.5, 3.0]),
+        _outcome("fs-put", Target(min_ratio=0.8), [1.0, 1.0, 1.0], [1.1, 1.2, 1.3]),
+        _outcome("fs-get-file", Target(max_time_ratio=1.2), [1.0, 1.0, 1.0], [1.5, 1.4, 1.6]),
+        _outcome("fs-cache-get", Target(min_ratio=0.9), [1.0, 1.0, 1.0], [0.01, 0.02, 0.5]),
+    ]
+    settings = _settings(tmp_path)
+    results = render_results(outcomes, [], settings, "hatch run bench", True, [])
+    results = json.loads(json.dumps(results))  # what the results file holds
+    assert [case["result"] for case in results["cases"]] == ["reference", "pass", "FAIL", "pass"]
+    assert results["cases"][1]["ratio"] == pytest.approx(1 / 1.2)
+    assert results["cases"][2]["time_ratio"] == pytest.approx(1.5)
+    assert results["cases"][2]["target"]["max_time_ratio"] == 1.2
+    out_dir = tmp_path / "_static" / "bench"
+    out_dir.mkdir(parents=True)
+    (out_dir / "stale.png").write_bytes(b"old plot of a family not run now")
+    plots = write_plots(results, out_dir)
+    assert [plot.family for plot in plots] == ["memory", "filesystem", "decorators-fs"]
+    assert sorted(p.name for p in out_dir.iterdir()) == [
+        "decorators-fs.png",
+        "filesystem.png",
+        "memory.png",
+    ]
+    for plot in plots:
+        assert plot.path.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    bars = bars_by_family(results)
+    assert bars["filesystem"][1].target == pytest.approx(1 / 1.2)
+    assert bars["memory"][0].target is None
+    links = [PlotLink(plot.title, f"_static/bench/{plot.path.name}") for plot in plots]
+    text = render_markdown(outcomes, [], settings, "x", True, [], links, "benchmarks.json")
+    assert "![FilesystemStore (tmpfs; large files on disk)](_static/bench/filesystem.png)" in text
+    assert "`benchmarks.json`" in text
