@@ -48,13 +48,14 @@ def assert_mypy_diagnostics(snippet: str, directory: Path, name: str = "snippet.
     The snippet imports what the current environment has installed.
 
     Raises :class:`AssertionError` naming the line, the expectation and what mypy said. Needs
-    mypy (``pip install "minimalkv-contract[typing]"``).
+    mypy: ``pip install "minimalkv[contract]" mypy`` (or ``"minimalkv-contract[typing]"``).
     """
     try:
         from mypy import api as mypy_api
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise ImportError(
-            'assert_mypy_diagnostics needs mypy: pip install "minimalkv-contract[typing]"'
+            'assert_mypy_diagnostics needs mypy: pip install "minimalkv[contract]" mypy '
+            '(or pip install "minimalkv-contract[typing]")'
         ) from exc
     source = directory / name
     source.write_text(textwrap.dedent(snippet))
