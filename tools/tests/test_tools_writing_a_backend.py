@@ -47,14 +47,24 @@ def page_files(text: str) -> dict[str, str]:
     return files
 
 
-def strict_config() -> str:
-    """The [mypy] options of the repository's mypy.ini that set strictness, for another tree."""
+def mypy_config() -> str:
+    """The repository's mypy.ini for another tree: its strictness and its packages' sources.
+
+    The sources of minimalkv come from the repository's ``mypy_path`` (made absolute), as for
+    every other check of the repository.
+    """
     parser = configparser.ConfigParser()
     parser.read(ROOT / "mypy.ini")
     options = parser["mypy"]
-    kept = ["strict", "warn_unreachable", "enable_error_code"]
     assert options.getboolean("strict")
-    return "[mypy]\n" + "".join(f"{name} = {options[name]}\n" for name in kept if name in options)
+    lines = [
+        f"{name} = {options[name]}"
+        for name in ("strict", "warn_unreachable", "enable_error_code")
+        if name in options
+    ]
+    sources = [entry.strip() for entry in options["mypy_path"].split(",") if entry.strip()]
+    lines.append("mypy_path = " + ", ".join(str(ROOT / entry) for entry in sources))
+    return "[mypy]\n" + "".join(f"{line}\n" for line in lines)
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +93,7 @@ def test_the_page_is_a_complete_project() -> None:
 
 def test_the_page_passes_mypy_strict(project: Path, tmp_path: Path) -> None:
     config = tmp_path / "mypy.ini"
-    config.write_text(strict_config())
+    config.write_text(mypy_config())
     result = subprocess.run(
         [
             sys.executable,
