@@ -18,7 +18,7 @@ __all__ = ["DictStore", "HDictStore"]
 
 
 class DictStore(CopyMixin, KeyValueStore):
-    """Stores values in a dict, attribute :attr:`d`.
+    """Stores values in a dict, attribute ``d``.
 
     A dict passed as ``d`` (even an empty one) is used as the store itself, so values put
     through the store appear in it (and values written into it directly are read back, as
