@@ -5,12 +5,20 @@ py.typed in its import package and a tests/ folder with at least one test file; 
 mypy_path lists every src/ folder; test file names are unique across the repository (mypy and
 pytest need that); distribution minimalkv-X provides the import package minimalkv.X; every
 distribution has the one version of minimalkv-core's ``_version.py`` and pins the others it
-depends on to it (tools/_versions.py; tools/set_version.py rewrites them).
+depends on to it (tools/_versions.py; tools/set_version.py rewrites them); every distribution
+carries the repository's LICENSE.
+
+minimalkv 1.x installed the files of :data:`MINIMALKV1_PATHS`. pip replaces 1.x only when it
+installs the ``minimalkv`` distribution, after the parts that distribution depends on, and the
+removal deletes every file at those paths. So only ``minimalkv`` (packages/minimalkv) may ship a
+file at one of them, it ships nothing else but its two private modules, and the list of 1.x's
+own files that its import check looks for is exactly the rest.
 """
 
 from __future__ import annotations
 
 import configparser
+import runpy
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -26,6 +34,50 @@ if str(ROOT) not in sys.path:  # run as a script: make the tools namespace impor
 
 from tools import _versions  # noqa: E402
 
+MINIMALKV1_PATHS = frozenset(
+    {
+        "__init__.py",
+        "_boto.py",
+        "_constants.py",
+        "_get_store.py",
+        "_hstores.py",
+        "_key_value_store.py",
+        "_mixins.py",
+        "_store_creation.py",
+        "_store_decoration.py",
+        "_url_utils.py",
+        "_urls.py",
+        "cache.py",
+        "crypt.py",
+        "decorator.py",
+        "fs.py",
+        "fsspecstore.py",
+        "git.py",
+        "idgen.py",
+        "py.typed",
+        "contrib/__init__.py",
+        "db/__init__.py",
+        "db/mongo.py",
+        "db/sql.py",
+        "memory/__init__.py",
+        "memory/redisstore.py",
+        "net/__init__.py",
+        "net/_aws_refreshable_session.py",
+        "net/_azurestore_common.py",
+        "net/_azurestore_new.py",
+        "net/_azurestore_old.py",
+        "net/_net_common.py",
+        "net/azurestore.py",
+        "net/boto3store.py",
+        "net/botostore.py",
+        "net/gcstore.py",
+        "net/s3fsstore.py",
+    }
+)
+"""The files minimalkv 1.11.2 installs under ``minimalkv/`` (its wheel's RECORD)."""
+
+META = "minimalkv"
+META_OWN_MODULES = frozenset({"_minimalkv1.py", "_moved.py"})
 REQUIRED_TOP_LEVEL = ("packages", "tools", "tests-contract", "docs", "hatch.toml", "mypy.ini")
 SKIP_DIRS = {".venv", "build", "dist", "__pycache__", ".git", ".mypy_cache", ".ruff_cache"}
 
@@ -53,6 +105,45 @@ def walk(path: Path) -> list[Path]:
         else:
             found.append(child)
     return found
+
+
+def _shipped(dist: Path) -> set[str]:
+    """Return the files under src/minimalkv/ of ``dist``, relative to it."""
+    src = dist / "src" / "minimalkv"
+    if not src.is_dir():
+        return set()
+    return {path.relative_to(src).as_posix() for path in walk(src)}
+
+
+def _check_minimalkv1_paths(dist: Path, rel: Path, name: str) -> list[str]:
+    shipped = _shipped(dist)
+    if name == "minimalkv-core":
+        # An editable install needs core's own py.typed; its wheel leaves it out.
+        wheel = tomllib.loads((dist / "pyproject.toml").read_text())["tool"]["hatch"]["build"]
+        if "src/minimalkv/py.typed" in wheel["targets"]["wheel"].get("exclude", []):
+            shipped.discard("py.typed")
+    if name != META:
+        return [
+            f"{rel}: ships src/minimalkv/{path}, a path of minimalkv 1.x; only the {META} "
+            "distribution (packages/minimalkv) may ship it"
+            for path in sorted(shipped & MINIMALKV1_PATHS)
+        ]
+    problems = [
+        f"{rel}: ships src/minimalkv/{path}, which is not a path of minimalkv 1.x; it belongs "
+        "to a minimalkv-* distribution"
+        for path in sorted(shipped - MINIMALKV1_PATHS - META_OWN_MODULES)
+    ]
+    everything = set().union(*(_shipped(other) for other in distributions()))
+    module = runpy.run_path(str(dist / "src" / "minimalkv" / "_minimalkv1.py"))
+    only_1x = frozenset(module["MINIMALKV1_ONLY_FILES"])
+    expected = MINIMALKV1_PATHS - everything
+    if only_1x != expected:
+        problems.append(
+            f"{rel}: _minimalkv1.MINIMALKV1_ONLY_FILES must list exactly the 1.x files no "
+            f"distribution ships: add {sorted(expected - only_1x)}, remove "
+            f"{sorted(only_1x - expected)}"
+        )
+    return problems
 
 
 def check() -> list[str]:
@@ -87,16 +178,20 @@ def check() -> list[str]:
         package = import_package(dist, name if name else dist.name)
         if name == "minimalkv-contract":
             package = dist / "src" / "minimalkv" / "contract"
-        if name == "minimalkv":  # the meta-distribution ships no code
-            continue
-        if not (package / "py.typed").is_file():
-            problems.append(f"{rel}: {package.relative_to(ROOT)}/py.typed is missing")
-        if not (package / "__init__.py").is_file():
-            problems.append(f"{rel}: {package.relative_to(ROOT)}/__init__.py is missing")
-        if name != "minimalkv-core" and (dist / "src" / "minimalkv" / "__init__.py").exists():
-            problems.append(
-                f"{rel}: ships src/minimalkv/__init__.py; only minimalkv-core may (namespace)"
-            )
+        if name == META:
+            package = dist / "src" / "minimalkv"
+        if not (dist / "LICENSE").is_file() or (dist / "LICENSE").read_bytes() != (
+            ROOT / "LICENSE"
+        ).read_bytes():
+            problems.append(f"{rel}: LICENSE is missing or differs from the repository's LICENSE")
+        if name != "minimalkv-core":
+            # core's package directory is minimalkv/ itself, whose __init__.py and py.typed are
+            # at 1.x paths (shipped by the minimalkv distribution); memory's __init__.py too.
+            if not (package / "py.typed").is_file():
+                problems.append(f"{rel}: {package.relative_to(ROOT)}/py.typed is missing")
+            if name != "minimalkv-memory" and not (package / "__init__.py").is_file():
+                problems.append(f"{rel}: {package.relative_to(ROOT)}/__init__.py is missing")
+        problems += _check_minimalkv1_paths(dist, rel, name)
         tests = dist / "tests"
         if not tests.is_dir() or not any(tests.glob("test_*.py")):
             problems.append(f"{rel}: no tests/test_*.py")

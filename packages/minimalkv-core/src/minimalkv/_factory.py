@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from ._errors import BackendNotInstalledError, ConfigurationError, UnknownStoreError
-from ._key_value_store import KeyValueStore, _is_nonempty_str
 from ._options import parse_bool
+from ._store import KeyValueStore, _is_nonempty_str
 from ._url import StoreUrl, parse_store_url
 
 if TYPE_CHECKING:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from ._constants import KEY_PUNCTUATION, VALID_KEY_RE, VALID_KEY_RE_EXTENDED
 from ._errors import InvalidArgumentError, InvalidKeyError
+from ._public_constants import KEY_PUNCTUATION, VALID_KEY_RE, VALID_KEY_RE_EXTENDED
 
 __all__ = ["check_key", "check_prefix", "is_valid_key"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from ._constants import FOREVER, NOT_SET, TtlSentinel
 from ._errors import InvalidArgumentError
+from ._public_constants import FOREVER, NOT_SET, TtlSentinel
 
 __all__ = ["TtlArgument", "normalize_ttl"]
 

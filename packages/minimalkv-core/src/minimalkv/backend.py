@@ -8,7 +8,6 @@ parsing, URLs, entry-point groups). Everything here is documented and stable.
 """
 
 from ._atomic import create_exclusive, write_atomically
-from ._constants import KEY_PUNCTUATION
 from ._factory import (
     DECORATOR_GROUP,
     STORE_GROUP,
@@ -20,6 +19,7 @@ from ._factory import (
 from ._keys import check_prefix
 from ._options import check_params, parse_bool, parse_number, parse_str
 from ._parallel import batch_error, get_each, put_each, wait_all
+from ._public_constants import KEY_PUNCTUATION
 from ._range_reader import RangeReader
 from ._streams import (
     CHUNK_SIZE,

@@ -1,5 +1,5 @@
 """The capability mixins under the module path the original documentation uses."""
 
-from ._mixins import CopyMixin, ExtendedKeyspaceMixin, TimeToLiveMixin, UrlMixin
+from ._store_mixins import CopyMixin, ExtendedKeyspaceMixin, TimeToLiveMixin, UrlMixin
 
 __all__ = ["CopyMixin", "ExtendedKeyspaceMixin", "TimeToLiveMixin", "UrlMixin"]

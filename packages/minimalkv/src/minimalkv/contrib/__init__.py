@@ -1,5 +1,5 @@
 """Compatibility home of :class:`ExtendedKeyspaceMixin` (``minimalkv.contrib``)."""
 
-from minimalkv._mixins import ExtendedKeyspaceMixin
+from minimalkv._store_mixins import ExtendedKeyspaceMixin
 
 __all__ = ["ExtendedKeyspaceMixin"]

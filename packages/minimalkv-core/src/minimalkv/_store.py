@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from types import TracebackType
-from typing import IO, TYPE_CHECKING, ClassVar
+from typing import IO, ClassVar
 
 from typing_extensions import Self
 
@@ -27,10 +27,6 @@ from ._streams import (
 from ._values import check_value
 
 __all__ = ["KeyValueStore"]
-
-if TYPE_CHECKING:
-    from ._mixins import UrlKeyValueStore as UrlKeyValueStore
-
 
 class KeyValueStore:
     """A store of binary values (``bytes``) under string keys.
@@ -285,11 +281,3 @@ class KeyValueStore:
 def _is_nonempty_str(value: object) -> bool:
     return isinstance(value, str) and bool(value)
 
-
-def __getattr__(name: str) -> object:
-    # minimalkv 1.x documents minimalkv._key_value_store.UrlKeyValueStore; it lives with the mixins.
-    if name == "UrlKeyValueStore":
-        from ._mixins import UrlKeyValueStore
-
-        return UrlKeyValueStore
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -3,22 +3,17 @@
 Backends and decorators are separate distributions that share this namespace
 (``minimalkv.fs``, ``minimalkv.memory``, ``minimalkv.redis``, ...); install only those you use.
 This module is the application API; what backend authors build on is :mod:`minimalkv.backend`.
+It belongs to the ``minimalkv`` distribution, which owns every path minimalkv 1.x installed; the
+implementation is minimalkv-core's.
 """
 
 from pkgutil import extend_path
 
 __path__ = extend_path(__path__, __name__)
 
+
+from . import _minimalkv1
 from ._capabilities import StoreCapabilities, capabilities_of
-from ._constants import (
-    FOREVER,
-    NOT_SET,
-    PORTABLE_KEY_LENGTH,
-    VALID_KEY_RE,
-    VALID_KEY_RE_EXTENDED,
-    VALID_KEY_REGEXP,
-    VALID_KEY_REGEXP_EXTENDED,
-)
 from ._errors import (
     BackendNotInstalledError,
     BatchError,
@@ -38,17 +33,26 @@ from ._errors import (
     UnknownStoreError,
 )
 from ._factory import decorate_store, get_store, get_store_from_url, url2dict
-from ._key_value_store import KeyValueStore
 from ._keys import check_key, is_valid_key
 from ._metadata import KeyMetadata
-from ._mixins import (
+from ._protocols import BlobStore, SupportsCopy, SupportsTtl, SupportsUrl
+from ._public_constants import (
+    FOREVER,
+    NOT_SET,
+    PORTABLE_KEY_LENGTH,
+    VALID_KEY_RE,
+    VALID_KEY_RE_EXTENDED,
+    VALID_KEY_REGEXP,
+    VALID_KEY_REGEXP_EXTENDED,
+)
+from ._store import KeyValueStore
+from ._store_mixins import (
     CopyMixin,
     ExtendedKeyspaceMixin,
     TimeToLiveMixin,
     UrlKeyValueStore,
     UrlMixin,
 )
-from ._protocols import BlobStore, SupportsCopy, SupportsTtl, SupportsUrl
 from ._streams import FileSource, FileTarget
 from ._ttl import TtlArgument
 from ._url import redact_url
@@ -103,6 +107,9 @@ __all__ = [
     "redact_url",
     "url2dict",
 ]
+
+# Files of minimalkv 1.x beside these would mix its modules with ours: refuse, and say why.
+_minimalkv1.check_no_minimalkv1_files(__path__, __version__)
 
 
 def __getattr__(name: str) -> object:

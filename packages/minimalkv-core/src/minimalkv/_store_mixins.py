@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ._constants import NOT_SET
-from ._key_value_store import KeyValueStore
+from ._public_constants import NOT_SET
+from ._store import KeyValueStore
 from ._streams import FileSource, ReadableBinary, file_source, read_all
 from ._ttl import TtlArgument, normalize_ttl
 from ._values import check_value
