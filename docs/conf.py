@@ -160,12 +160,19 @@ def _public_names() -> tuple[dict[str, str], dict[str, list[str]]]:
 
 
 def _find_inherited(target: str, node: pending_xref) -> str | None:
-    """Return the documented path of an attribute a class's docstring names but inherits."""
-    class_name = node.get("py:class")
+    """Return the documented path of an attribute that a class inherits.
+
+    ``target`` is a bare attribute name inside a class's docstring, or ``Class.attribute``
+    where the class is documented but the attribute is defined (and documented) on a base.
+    """
     module_name = node.get("py:module")
-    if not class_name or not module_name or "." in target:
+    class_name, _, attribute = target.rpartition(".")
+    class_name = class_name or node.get("py:class") or ""
+    if not class_name or not module_name:
         return None
     owner = _PUBLIC.get(f"{module_name}.{class_name}")
+    if owner is None and len(_SHORT.get(class_name, [])) == 1:
+        owner = _SHORT[class_name][0]
     if owner is None:
         return None
     module_path, _, name = owner.rpartition(".")
@@ -173,10 +180,10 @@ def _find_inherited(target: str, node: pending_xref) -> str | None:
     if not inspect.isclass(cls):
         return None
     for base in cls.__mro__[1:]:
-        if target in vars(base):
+        if attribute in vars(base):
             base_path = _PUBLIC.get(f"{base.__module__}.{base.__qualname__}")
             if base_path is not None:
-                return f"{base_path}.{target}"
+                return f"{base_path}.{attribute}"
     return None
 
 
@@ -195,7 +202,7 @@ def _resolve_public(
     candidates: list[str] = []
     if target in _PUBLIC:
         candidates.append(_PUBLIC[target])
-    elif "." not in target:
+    else:
         found = _SHORT.get(target, [])
         here = f"{node.get('py:module')}.{target}"
         candidates += [here] if here in found else found[:1] if len(found) == 1 else []
@@ -226,9 +233,17 @@ def _resolve_public(
 def _data_docstring(
     app: Sphinx, what: str, name: str, obj: object, options: Any, lines: list[str]
 ) -> None:
-    """Give a re-exported constant the doc comment or docstring of its defining module."""
-    if what != "data" or lines:
+    """Give a re-exported constant the doc comment of its defining module.
+
+    Without one in the exporting module autodoc shows the docstring of the value's type (of
+    ``str``, of a union type): that is dropped.
+    """
+    if what != "data":
         return
+    type_doc = inspect.getdoc(type(obj)) or ""
+    if lines and "\n".join(lines).strip() != type_doc.strip():
+        return
+    lines.clear()
     short = name.rpartition(".")[2]
     for module_name, module in sorted(sys.modules.items()):
         if not module_name.startswith("minimalkv.") or getattr(module, short, None) is not obj:
