@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import sys
 import types
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint
 from typing import Any
@@ -109,9 +109,28 @@ def _make_plugins(recorder: Recorder) -> types.ModuleType:
 
         return wrap
 
+    def create_returning(result: object) -> Any:
+        # A broken store type: its create returns something that is not a store.
+        def create(
+            params: Mapping[str, Any], *, extended_keys: bool, create_if_missing: bool
+        ) -> Any:
+            return result
+
+        return create
+
+    def decorator_returning_none(store: KeyValueStore, argument: str | None, /) -> Any:
+        return None
+
     module = types.ModuleType(PLUGINS)
     module.__dict__.update(
         STORE_TYPE=StoreType(name="fakestore", create=create, params_from_url=params_from_url),
+        NONE_TYPE=StoreType(
+            name="nonestore", create=create_returning(None), params_from_url=params_from_url
+        ),
+        DICT_TYPE=StoreType(
+            name="dictstore", create=create_returning({}), params_from_url=params_from_url
+        ),
+        returns_none=decorator_returning_none,
         readonly=decorator("readonly"),
         urlencode=decorator("urlencode"),
         tag=decorator("tag"),
@@ -139,6 +158,8 @@ def plugins(monkeypatch: pytest.MonkeyPatch) -> Iterator[Recorder]:
             "fakestore": EntryPoint("fakestore", f"{PLUGINS}:STORE_TYPE", STORE_GROUP),
             "brokenstore": EntryPoint("brokenstore", f"{MISSING}:STORE_TYPE", STORE_GROUP),
             "wrongtype": EntryPoint("wrongtype", f"{PLUGINS}:not_a_store_type", STORE_GROUP),
+            "nonestore": EntryPoint("nonestore", f"{PLUGINS}:NONE_TYPE", STORE_GROUP),
+            "dictstore": EntryPoint("dictstore", f"{PLUGINS}:DICT_TYPE", STORE_GROUP),
         }
     )
     recorder.decorator_points.update(
@@ -149,6 +170,9 @@ def plugins(monkeypatch: pytest.MonkeyPatch) -> Iterator[Recorder]:
     )
     recorder.decorator_points["brokendeco"] = EntryPoint(
         "brokendeco", f"{MISSING}:wrap", DECORATOR_GROUP
+    )
+    recorder.decorator_points["returnsnone"] = EntryPoint(
+        "returnsnone", f"{PLUGINS}:returns_none", DECORATOR_GROUP
     )
     recorder.decorator_points["notcallable"] = EntryPoint(
         "notcallable", f"{PLUGINS}:not_a_store_type", DECORATOR_GROUP
@@ -218,40 +242,53 @@ def test_unknown_type_is_not_matched_by_substring(plugins: Recorder, name: str) 
 
 
 @pytest.mark.parametrize(
-    ("name", "distribution"),
+    ("name", "extra"),
     [
-        ("redis", "minimalkv-redis"),
-        ("hredis", "minimalkv-redis"),
-        ("s3", "minimalkv-s3"),
-        ("hs3", "minimalkv-s3"),
-        ("boto", "minimalkv-s3"),
-        ("azure", "minimalkv-azure"),
-        ("hazure", "minimalkv-azure"),
-        ("gcs", "minimalkv-gcs"),
-        ("hgcs", "minimalkv-gcs"),
+        ("redis", "redis"),
+        ("hredis", "redis"),
+        ("rediss", "redis"),
+        ("s3", "s3"),
+        ("hs3", "s3"),
+        ("boto", "s3"),
+        ("azure", "azure"),
+        ("hazure", "azure"),
+        ("gcs", "gcs"),
+        ("hgcs", "gcs"),
+        ("sql", "sql"),
+        ("sqlite", "sql"),
+        ("fs", "fs"),
+        ("hfs", "fs"),
+        ("file", "fs"),
     ],
 )
-def test_known_but_uninstalled_type(plugins: Recorder, name: str, distribution: str) -> None:
+def test_known_but_uninstalled_type(plugins: Recorder, name: str, extra: str) -> None:
     with pytest.raises(BackendNotInstalledError) as info:
         get_store(name)
     assert isinstance(info.value, ImportError)
     assert isinstance(info.value, ValueError)
-    assert distribution in str(info.value)
+    assert f'pip install "minimalkv[{extra}]"' in str(info.value)
+    assert f"pip install minimalkv-{extra}" in str(info.value)  # the single distribution
+
+
+def test_uninstalled_memory_type_names_its_extra(plugins: Recorder) -> None:
+    del plugins.store_points["memory"]
+    with pytest.raises(BackendNotInstalledError, match=r'pip install "minimalkv\[memory\]"'):
+        get_store_from_url("memory://")
 
 
 @pytest.mark.parametrize(
-    ("url", "distribution"),
+    ("url", "extra"),
     [
-        ("redis://topsecret@localhost:6379/0", "minimalkv-redis"),
-        ("s3://key:topsecret@endpoint/bucket?create_if_missing=true", "minimalkv-s3"),
-        ("azure://MYACCOUNT:topsecret@bucket_66?create_if_missing=true", "minimalkv-azure"),
-        ("gcs://dG9wc2VjcmV0@bucket?create_if_missing=true", "minimalkv-gcs"),
+        ("redis://topsecret@localhost:6379/0", "redis"),
+        ("s3://key:topsecret@endpoint/bucket?create_if_missing=true", "s3"),
+        ("azure://MYACCOUNT:topsecret@bucket_66?create_if_missing=true", "azure"),
+        ("gcs://dG9wc2VjcmV0@bucket?create_if_missing=true", "gcs"),
     ],
 )
-def test_known_but_uninstalled_url(plugins: Recorder, url: str, distribution: str) -> None:
+def test_known_but_uninstalled_url(plugins: Recorder, url: str, extra: str) -> None:
     with pytest.raises(BackendNotInstalledError) as info:
         get_store_from_url(url)
-    assert distribution in str(info.value)
+    assert f'pip install "minimalkv[{extra}]"' in str(info.value)
     assert "topsecret" not in str(info.value)
     assert "dG9wc2VjcmV0" not in str(info.value)
 
@@ -280,6 +317,36 @@ def test_broken_store_entry_point(plugins: Recorder) -> None:
 def test_store_entry_point_of_the_wrong_type(plugins: Recorder) -> None:
     with pytest.raises(ConfigurationError, match="StoreType"):
         get_store("wrongtype")
+
+
+@pytest.mark.parametrize(
+    ("name", "returned"), [("nonestore", "None"), ("dictstore", "an object of type dict")]
+)
+@pytest.mark.parametrize("how", ["type", "url"])
+def test_store_type_that_returns_no_store(
+    plugins: Recorder, name: str, returned: str, how: str
+) -> None:
+    make: Callable[[], KeyValueStore] = (
+        (lambda: get_store(name)) if how == "type" else (lambda: get_store_from_url(f"{name}://x"))
+    )
+    with pytest.raises(ConfigurationError) as info:
+        make()
+    message = str(info.value)
+    assert f"store type {name!r} returned {returned} instead of a store" in message
+    assert plugins.store_points[name].value in message  # which entry point
+    assert "distribution" in message
+
+
+def test_store_type_that_returns_no_store_in_the_h_variant(plugins: Recorder) -> None:
+    with pytest.raises(ConfigurationError, match="'nonestore' returned None"):
+        get_store("hnonestore")
+
+
+def test_decorator_that_returns_no_store(plugins: Recorder) -> None:
+    with pytest.raises(ConfigurationError) as info:
+        get_store("memory", wrap="returnsnone")
+    assert "store decorator 'returnsnone' returned None instead of a store" in str(info.value)
+    assert plugins.decorator_points["returnsnone"].value in str(info.value)
 
 
 def test_a_type_installed_after_the_first_scan_is_found(plugins: Recorder) -> None:
@@ -464,6 +531,7 @@ def test_known_but_uninstalled_decorator(plugins: Recorder) -> None:
     del plugins.decorator_points["readonly"]
     with pytest.raises(BackendNotInstalledError) as info:
         get_store("memory", wrap="readonly")
+    assert 'pip install "minimalkv[decorator]"' in str(info.value)
     assert "minimalkv-decorator" in str(info.value)
     assert isinstance(info.value, ImportError)
 

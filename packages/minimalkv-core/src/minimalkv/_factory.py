@@ -40,29 +40,37 @@ STORE_GROUP: Final = "minimalkv.stores"
 DECORATOR_GROUP: Final = "minimalkv.decorators"
 """Entry-point group under which decorators register a :class:`DecoratorFactory`."""
 
-# Store types this project provides, so that a missing one gets "pip install <distribution>".
+# Store types this project provides, so that a missing one gets an install hint: the extra of
+# the minimalkv distribution that brings it (and the single distribution, for a minimal install).
 _KNOWN_DISTRIBUTIONS: Final = {
-    "memory": "minimalkv-memory",
-    "fs": "minimalkv-fs",
-    "file": "minimalkv-fs",
-    "filesystem": "minimalkv-fs",
-    "redis": "minimalkv-redis",
-    "rediss": "minimalkv-redis",
-    "s3": "minimalkv-s3",
-    "boto": "minimalkv-s3",
-    "azure": "minimalkv-azure",
-    "gcs": "minimalkv-gcs",
-    "sql": "minimalkv-sql",
-    "sqlite": "minimalkv-sql",
-    "git": "minimalkv-git",
-    "mongo": "minimalkv-mongo",
-    "mongodb": "minimalkv-mongo",
+    "memory": ("minimalkv-memory", "memory"),
+    "fs": ("minimalkv-fs", "fs"),
+    "file": ("minimalkv-fs", "fs"),
+    "filesystem": ("minimalkv-fs", "fs"),
+    "redis": ("minimalkv-redis", "redis"),
+    "rediss": ("minimalkv-redis", "redis"),
+    "s3": ("minimalkv-s3", "s3"),
+    "boto": ("minimalkv-s3", "s3"),
+    "azure": ("minimalkv-azure", "azure"),
+    "gcs": ("minimalkv-gcs", "gcs"),
+    "sql": ("minimalkv-sql", "sql"),
+    "sqlite": ("minimalkv-sql", "sql"),
+    "git": ("minimalkv-git", "git"),
+    "mongo": ("minimalkv-mongo", "mongo"),
+    "mongodb": ("minimalkv-mongo", "mongo"),
 }
 _KNOWN_DECORATORS: Final = {
-    "readonly": "minimalkv-decorator",
-    "urlencode": "minimalkv-decorator",
-    "prefix": "minimalkv-decorator",
+    "readonly": ("minimalkv-decorator", "decorator"),
+    "urlencode": ("minimalkv-decorator", "decorator"),
+    "prefix": ("minimalkv-decorator", "decorator"),
 }
+
+
+def _install_hint(distribution: str, extra: str) -> str:
+    """Return how to install what ``distribution`` provides, e.g. for an error message."""
+    return (
+        f'pip install "minimalkv[{extra}]" (or only the distribution: pip install {distribution})'
+    )
 
 
 class StoreCreator(Protocol):
@@ -127,6 +135,26 @@ def _lookup(group: str, name: str) -> EntryPoint | None:
 
 
 _loaded_types: dict[str, StoreType] = {}
+# Where each loaded store type comes from (entry point and distribution), for error messages;
+# by id(): the types themselves are kept alive by _loaded_types.
+_origins: dict[int, str] = {}
+
+
+def _origin(group: str, point: EntryPoint) -> str:
+    """Describe where ``point`` comes from: its group, its object and its distribution."""
+    dist = getattr(point, "dist", None)
+    name = getattr(dist, "name", None)
+    where = f"the distribution {name}" if name else "an unknown distribution"
+    return f"entry point {point.name!r} of group {group} ({point.value}, from {where})"
+
+
+def _not_a_store(what: str, origin: str, result: object) -> ConfigurationError:
+    """Build the error for a store type or decorator that returned ``result``, not a store."""
+    got = "None" if result is None else f"an object of type {type(result).__qualname__}"
+    return ConfigurationError(
+        f"{what} returned {got} instead of a store (a minimalkv.KeyValueStore); it comes from "
+        f"{origin}: that distribution is broken, report it to its authors"
+    )
 
 
 def _load_store_type(name: str) -> StoreType | None:
@@ -149,6 +177,7 @@ def _load_store_type(name: str) -> StoreType | None:
             "a minimalkv.StoreType"
         )
     _loaded_types[name] = loaded
+    _origins[id(loaded)] = _origin(STORE_GROUP, point)
     return loaded
 
 
@@ -159,6 +188,7 @@ def _clear_caches() -> None:
     """
     _entry_points.cache_clear()
     _loaded_types.clear()
+    _origins.clear()
 
 
 def _split_plus(text: str) -> list[str]:
@@ -214,9 +244,10 @@ def _split_type(spec: str) -> tuple[StoreType, bool, list[str]]:
         lowered[1:] if lowered.startswith("h") and lowered[1:] in _KNOWN_DISTRIBUTIONS else lowered
     )
     if base in _KNOWN_DISTRIBUTIONS:
-        distribution = _KNOWN_DISTRIBUTIONS[base]
+        distribution, extra = _KNOWN_DISTRIBUTIONS[base]
         raise BackendNotInstalledError(
-            f"store type {name!r} needs the distribution {distribution}: pip install {distribution}"
+            f"store type {name!r} needs the distribution {distribution}: "
+            f"{_install_hint(distribution, extra)}"
         )
     installed = ", ".join(sorted(_entry_points(STORE_GROUP))) or "none"
     raise UnknownStoreError(
@@ -252,10 +283,10 @@ def decorate_store(store: KeyValueStore, decoratorname: str) -> KeyValueStore:
     point = _lookup(DECORATOR_GROUP, name)
     if point is None:
         if name in _KNOWN_DECORATORS:
-            distribution = _KNOWN_DECORATORS[name]
+            distribution, extra = _KNOWN_DECORATORS[name]
             raise BackendNotInstalledError(
                 f"store decorator {name!r} needs the distribution {distribution}: "
-                f"pip install {distribution}"
+                f"{_install_hint(distribution, extra)}"
             )
         installed = ", ".join(sorted(_entry_points(DECORATOR_GROUP))) or "none"
         raise UnknownStoreError(f"unknown store decorator {name!r} (installed: {installed})")
@@ -271,7 +302,9 @@ def decorate_store(store: KeyValueStore, decoratorname: str) -> KeyValueStore:
             f"entry point {name!r} of group {DECORATOR_GROUP} names {point.value}, which is "
             "not callable"
         )
-    decorated: KeyValueStore = factory(store, argument)
+    decorated: object = factory(store, argument)
+    if not isinstance(decorated, KeyValueStore):
+        raise _not_a_store(f"store decorator {name!r}", _origin(DECORATOR_GROUP, point), decorated)
     return decorated
 
 
@@ -293,11 +326,14 @@ def get_store(type: str, create_if_missing: bool = True, **params: Any) -> KeyVa
             f"store type {type!r} names decorators and wrap={'+'.join(wrappers)!r} does too; "
             "use one of the two forms"
         )
-    store = store_type.create(
+    store: object = store_type.create(
         params,
         extended_keys=extended,
         create_if_missing=parse_bool("create_if_missing", create_if_missing),
     )
+    if not isinstance(store, KeyValueStore):
+        origin = _origins.get(id(store_type), "an unknown entry point")
+        raise _not_a_store(f"store type {store_type.name!r}", origin, store)
     for name in reversed(old_wrappers) if old_wrappers else wrappers:
         store = decorate_store(store, name)
     return store
