@@ -2,17 +2,18 @@
 
 The page's code blocks that start with a comment naming a file (``# mystore/_store.py``) are
 that file, whole. The test writes them into a temporary project, type-checks it with
-``mypy --strict`` (the strictness settings of the repository's mypy.ini) and runs the page's
-tests with pytest: every test passes, none is skipped. Registering the page's entry point
-needs ``pip install -e .``; the page's tests call the store type directly instead, so the
-project directory on ``PYTHONPATH`` is all they need (the page says so).
+``mypy --strict`` (the strictness settings and sources of the repository's mypy.ini) and runs
+the page's tests with pytest: every test passes, none is skipped. Registering the page's entry
+point needs ``pip install -e .``; the page's tests call the store type directly instead, so
+the project directory on ``PYTHONPATH`` is all they need (the page says so). The installed
+entry point is checked by ``hatch run third-party`` (tools/third_party_example.py), which
+installs the page's project from built wheels.
 """
 
 from __future__ import annotations
 
 import configparser
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -20,9 +21,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGE = ROOT / "docs" / "writing-a-backend.md"
-BLOCK = re.compile(r"^```(\w+)\n(.*?)^```", re.MULTILINE | re.DOTALL)
-HEADER = re.compile(r"# ([\w./-]+\.(?:py|toml))\n")
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tools.third_party_example import BACKEND_PAGE, page_files, write_page_project  # noqa: E402
+
 FILES = {
     "pyproject.toml",
     "mystore/__init__.py",
@@ -32,19 +35,6 @@ FILES = {
     "mystore/_factory.py",
     "tests/test_mystore.py",
 }
-
-
-def page_files(text: str) -> dict[str, str]:
-    """Return the files the page's blocks make: path -> content (the block, header included)."""
-    files: dict[str, str] = {}
-    for match in BLOCK.finditer(text):
-        header = HEADER.match(match.group(2))
-        if header is None:
-            continue
-        path = header.group(1)
-        assert path not in files, f"{PAGE.name}: two blocks are {path}"
-        files[path] = match.group(2)
-    return files
 
 
 def mypy_config() -> str:
@@ -70,11 +60,7 @@ def mypy_config() -> str:
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("writing-a-backend")
-    for path, content in page_files(PAGE.read_text()).items():
-        target = directory / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(content)
-    (directory / "mystore" / "py.typed").touch()
+    write_page_project(directory)
     return directory
 
 
@@ -88,7 +74,7 @@ def environment(project: Path) -> dict[str, str]:
 
 
 def test_the_page_is_a_complete_project() -> None:
-    assert set(page_files(PAGE.read_text())) == FILES
+    assert set(page_files(BACKEND_PAGE.read_text())) == FILES
 
 
 def test_the_page_passes_mypy_strict(project: Path, tmp_path: Path) -> None:
