@@ -180,9 +180,10 @@ def check() -> list[str]:
             package = dist / "src" / "minimalkv" / "contract"
         if name == META:
             package = dist / "src" / "minimalkv"
-        if not (dist / "LICENSE").is_file() or (dist / "LICENSE").read_bytes() != (
-            ROOT / "LICENSE"
-        ).read_bytes():
+        if (
+            not (dist / "LICENSE").is_file()
+            or (dist / "LICENSE").read_bytes() != (ROOT / "LICENSE").read_bytes()
+        ):
             problems.append(f"{rel}: LICENSE is missing or differs from the repository's LICENSE")
         if name != "minimalkv-core":
             # core's package directory is minimalkv/ itself, whose __init__.py and py.typed are

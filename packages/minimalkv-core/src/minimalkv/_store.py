@@ -28,6 +28,7 @@ from ._values import check_value
 
 __all__ = ["KeyValueStore"]
 
+
 class KeyValueStore:
     """A store of binary values (``bytes``) under string keys.
 
@@ -280,4 +281,3 @@ class KeyValueStore:
 
 def _is_nonempty_str(value: object) -> bool:
     return isinstance(value, str) and bool(value)
-
