@@ -338,3 +338,9 @@ def test_unencoded_secrets_parse_and_never_leak(secret: str) -> None:
     assert parsed.redacted == "s3://key:***@endpoint/bucket?x=1#wrap:readonly"
     assert redact_url(url) == parsed.redacted
     assert secret not in repr(parsed)
+
+
+def test_a_plus_in_an_option_value_is_a_plus() -> None:
+    # Session tokens and keys hold '+': a store URL is no form, where '+' would mean a space.
+    parsed = parse_store_url("s3://k:s@host/bucket?session_token=IQo+ab%2Bc&label=a%20b")
+    assert parsed.query == {"session_token": "IQo+ab+c", "label": "a b"}

@@ -89,3 +89,11 @@ def test_missing_key_errors_are_key_errors(tmp_path: Path) -> None:
         assert type(info.value) is KeyNotFoundError
         assert "'missing'" in str(info.value)
         assert str(tmp_path) in str(info.value)
+
+
+def test_a_refused_file_is_a_store_permission_error() -> None:
+    from minimalkv import StorePermissionError
+    from minimalkv.fs import FilesystemPermissionError
+
+    assert issubclass(FilesystemPermissionError, StorePermissionError)
+    assert issubclass(FilesystemPermissionError, PermissionError)

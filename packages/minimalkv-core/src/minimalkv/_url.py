@@ -157,7 +157,10 @@ def parse_store_url(url: str) -> StoreUrl:
     hostport, slash, raw_path = remainder.partition("/")
     host, port = _split_port(hostport, redacted)
     query: dict[str, str] = {}
-    for name, value in parse_qsl(raw_query.replace("?", "&"), keep_blank_values=True):
+    # A store URL is no form submission: '+' is a literal plus (session tokens and keys hold
+    # them), not a space; a space is written %20.
+    pairs = raw_query.replace("?", "&").replace("+", "%2B")
+    for name, value in parse_qsl(pairs, keep_blank_values=True):
         query[name] = value
     user = password = userinfo = None
     if raw_userinfo is not None:

@@ -8,7 +8,7 @@ Every store-side ``OSError`` goes through :func:`translate_os_error`::
       EEXIST): ``a`` is a directory of keys ``a/...``      and a StoreError)
       or ``a/b`` needs a directory where file ``a`` is
     EACCES, EPERM                                       -> FilesystemPermissionError
-                                                           (a StoreError and a PermissionError)
+                                                           (a StorePermissionError)
     anything else (ENOSPC, EIO, EROFS, ...)             -> StoreError (an OSError)
 
 The new error keeps ``errno``, ``strerror`` and ``filename`` of the original, which is chained
@@ -22,7 +22,13 @@ import errno
 from enum import Enum
 from typing import Final
 
-from minimalkv import InvalidKeyError, KeyNotFoundError, MinimalKVError, StoreError
+from minimalkv import (
+    InvalidKeyError,
+    KeyNotFoundError,
+    MinimalKVError,
+    StoreError,
+    StorePermissionError,
+)
 
 __all__ = [
     "FilesystemPermissionError",
@@ -42,10 +48,11 @@ class KeyConflictError(InvalidKeyError, StoreError):
     """
 
 
-class FilesystemPermissionError(StoreError, PermissionError):
+class FilesystemPermissionError(StorePermissionError):
     """The operating system refused access to a file of the store (EACCES or EPERM).
 
-    A :class:`~minimalkv.StoreError` that is also a :class:`PermissionError`.
+    A :class:`~minimalkv.StorePermissionError` (so also a :class:`PermissionError`), as every
+    backend's refused access is.
     """
 
 
