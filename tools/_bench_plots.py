@@ -148,7 +148,7 @@ def _draw(bars: Sequence[Bar], title: str, path: Path, quick: bool) -> None:
             ax.plot([b.target, b.target], [y - 0.4, y + 0.4], color="black", linewidth=2.5)
         ax.annotate(
             f"{b.ratio:.2f}x",
-            (max(b.ratio, b.high), y),
+            (max(b.ratio, b.high, b.target or 0.0), y),  # right of the bar, its spread, its target
             xytext=(4, 0),
             textcoords="offset points",
             va="center",
