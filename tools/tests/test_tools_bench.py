@@ -24,6 +24,7 @@ from tools._bench_report import (  # noqa: E402
     render_results,
 )
 from tools.bench import CASES  # noqa: E402
+from tools.bench import main as bench_main  # noqa: E402
 
 TARGETS = {case.name: case.target for case in CASES}
 
@@ -142,3 +143,14 @@ def test_results_file_and_plots_of_a_tiny_run(tmp_path: Path) -> None:
     text = render_markdown(outcomes, [], settings, "x", True, [], links, "benchmarks.json")
     assert "![FilesystemStore (tmpfs; large files on disk)](_static/bench/filesystem.png)" in text
     assert "`benchmarks.json`" in text
+
+
+def test_a_run_with_output_writes_results_and_plots_beside_it(tmp_path: Path) -> None:
+    output = tmp_path / "site" / "bench.md"
+    output.parent.mkdir()
+    argv = ["--quick", "--case", "dict-get", "--rounds", "1", "--output", str(output)]
+    assert bench_main([*argv, "--fast-dir", str(tmp_path), "--disk-dir", str(tmp_path)]) == 0
+    results = json.loads((tmp_path / "site" / "bench.json").read_text())
+    assert [case["name"] for case in results["cases"]] == ["dict-get"]
+    assert (tmp_path / "site" / "_static" / "bench" / "memory.png").is_file()
+    assert "](_static/bench/memory.png)" in output.read_text()
