@@ -25,20 +25,14 @@ INVENTORY = ROOT / "build" / "docs" / "objects.inv"
 PUBLIC_MODULES = (
     "minimalkv",
     "minimalkv.backend",
-    "minimalkv.memory",
-    "minimalkv.fs",
-    "minimalkv.redis",
-    "minimalkv.sql",
-    "minimalkv.s3",
-    "minimalkv.azure",
-    "minimalkv.gcs",
-    "minimalkv.decorator",
-    "minimalkv.idgen",
-    "minimalkv.crypt",
-    "minimalkv.cache",
+    *sorted(
+        f"minimalkv.{path.name.removeprefix('minimalkv-')}"
+        for path in (ROOT / "packages").iterdir()
+        if path.name.startswith("minimalkv-") and path.name != "minimalkv-core"
+    ),
     "minimalkv.contract",
 )
-"""Modules documented by autodoc, each on a page of its own."""
+"""Modules documented by autodoc, each on a page of its own: one per distribution."""
 
 LISTED_MODULES = (
     "minimalkv.mixin",
