@@ -270,7 +270,10 @@ class MongoStore(KeyValueStore):
         with translated(self._where):
             for start in range(0, len(keys), BATCH_KEYS):
                 batch = keys[start : start + BATCH_KEYS]
-                for document in self._documents.find({"_id": {"$in": batch}}):
+                # One query; its first answer holds every document (up to 16 MiB of them).
+                for document in self._documents.find(
+                    {"_id": {"$in": batch}}, batch_size=len(batch)
+                ):
                     key = document["_id"]
                     value = document.get(_VALUE)
                     if value is not None:
