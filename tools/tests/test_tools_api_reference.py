@@ -32,6 +32,7 @@ PUBLIC_MODULES = (
     "minimalkv.s3",
     "minimalkv.azure",
     "minimalkv.gcs",
+    "minimalkv.git",
     "minimalkv.decorator",
     "minimalkv.idgen",
     "minimalkv.crypt",
