@@ -309,3 +309,16 @@ def test_types_offer_copy_and_refuse_ttl_and_urls(tmp_path: Path) -> None:
         """,
         tmp_path,
     )
+
+
+def test_a_large_value_damaged_inside_is_reported_while_read(tmp_path: Path) -> None:
+    with GitCommitStore(tmp_path / "repo") as store:
+        store.put("k", os.urandom(3 * 1024 * 1024))
+        blob = git(tmp_path / "repo", "rev-parse", "master:k").strip()
+        path = tmp_path / "repo" / "objects" / blob[:2] / blob[2:]
+        path.chmod(0o644)
+        data = bytearray(path.read_bytes())
+        data[len(data) // 2 : len(data) // 2 + 64] = bytes(64)
+        path.write_bytes(bytes(data))
+        with store.open("k") as file, pytest.raises(StoreError, match="'k'"):
+            shutil.copyfileobj(file, io.BytesIO())

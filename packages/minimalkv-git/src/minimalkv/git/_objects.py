@@ -26,6 +26,8 @@ from typing import IO, Final
 
 from minimalkv.backend import CHUNK_SIZE, BytesReader, RangeReader, ReadableBinary, read_chunk
 
+from ._errors import translated
+
 __all__ = ["COMPRESSION_LEVEL", "TEMP_PREFIX", "LooseBlobReader", "LooseObjects"]
 
 COMPRESSION_LEVEL: Final = 1
@@ -159,14 +161,17 @@ class LooseObjects:
         type_name = data[: data.index(b" ", 0, end)]
         return type_name, data[end + 1 :]
 
-    def open_blob(self, sha: bytes, key: str) -> IO[bytes] | None:
-        """Open the loose blob ``sha``; None if it is not loose. Large blobs stream."""
+    def open_blob(self, sha: bytes, key: str, where: str) -> IO[bytes] | None:
+        """Open the loose blob ``sha``; None if it is not loose. Large blobs stream.
+
+        ``key`` and ``where`` (the store) name the value in the errors of later reads.
+        """
         try:
             file = open(self.path(sha), "rb")  # noqa: SIM115 - the reader owns it
         except FileNotFoundError:
             return None
         try:
-            reader = LooseBlobReader(file, key)
+            reader = LooseBlobReader(file, key, where)
         except BaseException:
             file.close()
             raise
@@ -181,7 +186,7 @@ class LooseObjects:
             file = open(self.path(sha), "rb")  # noqa: SIM115 - closed by the reader
         except FileNotFoundError:
             return None
-        with LooseBlobReader(file, None) as reader:
+        with LooseBlobReader(file, None, "") as reader:
             return reader.size
 
 
@@ -189,10 +194,13 @@ class LooseBlobReader(RangeReader):
     """A loose blob decompressed as it is read; a seek backwards starts again from the top.
 
     The loose object is immutable (named by its content), so the value read is one version.
+    A damaged object raises :class:`~minimalkv.git.CorruptRepositoryError` naming ``key`` and
+    ``where`` (the store).
     """
 
-    def __init__(self, file: IO[bytes], key: str | None) -> None:
+    def __init__(self, file: IO[bytes], key: str | None, where: str) -> None:
         self._file = file
+        self._where = where
         self._decompressor = zlib.decompressobj()
         self._pending = b""  # decompressed bytes not yet returned, starting at self._at
         self._at = 0  # offset in the value of self._pending's first byte
@@ -247,6 +255,10 @@ class LooseBlobReader(RangeReader):
         return b"".join(parts)
 
     def _read_range(self, start: int, wanted: int) -> bytes:
+        with translated(self._where, self._key):
+            return self._read_at(start, wanted)
+
+    def _read_at(self, start: int, wanted: int) -> bytes:
         if start < self._at:
             self._start()
         while True:

@@ -149,7 +149,9 @@ class GitCommitStore(CopyMixin, KeyValueStore):
         self.ref = Ref(b"refs/heads/" + self.branch)
         if not check_ref_format(self.ref):
             raise ConfigurationError(f"branch {branch!r} is not a valid git branch name")
-        if isinstance(lock_timeout, bool) or not lock_timeout > 0:
+        if isinstance(lock_timeout, bool) or not isinstance(lock_timeout, (int, float)):
+            raise ConfigurationError(f"lock_timeout must be seconds above 0, got {lock_timeout!r}")
+        if not lock_timeout > 0:
             raise ConfigurationError(f"lock_timeout must be seconds above 0, got {lock_timeout!r}")
         self.lock_timeout = float(lock_timeout)
         self._where = f"git repository {path!r} (branch {self.branch.decode(errors='replace')})"
@@ -167,7 +169,8 @@ class GitCommitStore(CopyMixin, KeyValueStore):
         if not os.path.exists(path) or (os.path.isdir(path) and not os.listdir(path)):
             if not create:
                 raise ConfigurationError(
-                    f"{self._where} does not exist (and create_if_missing is false)"
+                    f"{self._where} does not exist or is an empty directory "
+                    "(and create_if_missing is false)"
                 )
             try:
                 return Repo.init_bare(
@@ -414,7 +417,7 @@ class GitCommitStore(CopyMixin, KeyValueStore):
     def _open(self, key: str) -> IO[bytes]:
         with translated(self._where, key):
             blob = self._blob(key)
-            reader = self._objects.open_blob(blob, key)
+            reader = self._objects.open_blob(blob, key, self._where)
             if reader is None:
                 reader = BytesReader(self._object(blob)[1])
         return reader
