@@ -235,6 +235,12 @@ def test_an_existing_repository_with_a_working_tree(tmp_path: Path) -> None:
     assert not (work / "kv").exists()
 
 
+def test_missing_parent_directories_are_created(tmp_path: Path) -> None:
+    with GitCommitStore(tmp_path / "a" / "b" / "repo.git") as store:
+        store.put("k", b"v")
+    assert git(tmp_path / "a" / "b" / "repo.git", "show", "master:k") == "v"
+
+
 def test_missing_repository_without_create_if_missing(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError, match="does not exist"):
         GitCommitStore(tmp_path / "missing", create_if_missing=False)

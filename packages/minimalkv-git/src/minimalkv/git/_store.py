@@ -172,10 +172,9 @@ class GitCommitStore(CopyMixin, KeyValueStore):
                     f"{self._where} does not exist or is an empty directory "
                     "(and create_if_missing is false)"
                 )
+            os.makedirs(path, exist_ok=True)
             try:
-                return Repo.init_bare(
-                    path, mkdir=not os.path.exists(path), default_branch=self.branch
-                )
+                return Repo.init_bare(path, default_branch=self.branch)
             except FileExistsError:
                 pass  # another process created it at the same moment
         return Repo(path)
