@@ -328,3 +328,27 @@ def test_a_large_value_damaged_inside_is_reported_while_read(tmp_path: Path) -> 
         path.write_bytes(bytes(data))
         with store.open("k") as file, pytest.raises(StoreError, match="'k'"):
             shutil.copyfileobj(file, io.BytesIO())
+
+
+def test_objects_are_flushed_when_the_repository_asks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = tmp_path / "repo"
+    GitCommitStore(repo).close()
+    git(repo, "config", "core.fsyncObjectFiles", "true")
+    flushed: list[int] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        flushed.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with GitCommitStore(repo) as store:
+        store.put("k", b"v")
+        assert len(flushed) == 4  # blob, tree, commit, and the branch's file
+    git(repo, "config", "core.fsyncObjectFiles", "false")
+    flushed.clear()
+    with GitCommitStore(repo) as store:
+        store.put("k", b"w")
+        assert len(flushed) == 1  # the branch's file only

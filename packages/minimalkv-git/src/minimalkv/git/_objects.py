@@ -40,10 +40,14 @@ _HEADER_MAX: Final = 32  # b"blob " + up to 20 digits + b"\0", with room to spar
 
 
 class LooseObjects:
-    """The loose objects under ``objects_dir`` (the ``objects`` directory of a repository)."""
+    """The loose objects under ``objects_dir`` (the ``objects`` directory of a repository).
 
-    def __init__(self, objects_dir: str) -> None:
+    With ``fsync``, every object is flushed to disk before it is renamed into place.
+    """
+
+    def __init__(self, objects_dir: str, *, fsync: bool = False) -> None:
         self.directory = objects_dir
+        self.fsync = fsync
 
     def path(self, sha: bytes) -> str:
         """Return the path of the loose object ``sha`` (40 hexadecimal digits, bytes)."""
@@ -114,6 +118,9 @@ class LooseObjects:
         try:
             with open(fd, "wb") as out:
                 fill(out)
+                if self.fsync:
+                    out.flush()
+                    os.fsync(out.fileno())
             os.chmod(temp, 0o444)  # git's loose objects are read-only
             os.replace(temp, target)  # the same content under the same name: replacing is safe
         except BaseException:

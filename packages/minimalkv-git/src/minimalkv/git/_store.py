@@ -159,7 +159,10 @@ class GitCommitStore(CopyMixin, KeyValueStore):
             self.repo: Repo = self._open_repo(path, create_if_missing)
             """The dulwich repository (as in minimalkv 1.x)."""
         self._path = os.path.realpath(path)
-        self._objects = LooseObjects(os.fspath(self.repo.object_store.path))
+        # Flushed as the repository's core.fsyncObjectFiles says (dulwich reads it; default false).
+        store = self.repo.object_store
+        fsync = bool(getattr(store, "fsync_object_files", False))
+        self._objects = LooseObjects(os.fspath(store.path), fsync=fsync)
         self._lock = _branch_lock(self._path, self.ref)
         self._subdir_parts = self.subdir.split(b"/") if self.subdir else []
         self._trees: dict[bytes, Entries] = {}
