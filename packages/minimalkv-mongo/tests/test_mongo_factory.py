@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).parents[3]))  # tools._services_mongo, at 
 pytest_plugins = ["mongo_servers"]  # the MongoDB fixtures (mongo_target, fresh_collection)
 
 PORT = closed_port()
-_FAST = "server_selection_timeout=0.1&connect_timeout=0.3&socket_timeout=0.3"
+_FAST = "server_selection_timeout=0.1&connect_timeout=0.3&timeout=0.3"
 
 
 def _client_options(store: MongoStore) -> Any:
@@ -43,7 +43,7 @@ def _client_options(store: MongoStore) -> Any:
 def test_url_gives_a_store_with_its_settings() -> None:
     url = (
         f"mongodb://127.0.0.1:{PORT}/blobs?collection=kv&inline_limit=1024"
-        "&socket_timeout=2&connect_timeout=1.5&server_selection_timeout=3"
+        "&timeout=2&connect_timeout=1.5&server_selection_timeout=3"
     )
     with get_store_from_url(url) as store:
         assert type(store) is MongoStore
@@ -51,7 +51,7 @@ def test_url_gives_a_store_with_its_settings() -> None:
         assert store.collection == "kv"
         assert store.inline_limit == 1024
         options = _client_options(store)
-        assert options.pool_options.socket_timeout == 2
+        assert options.timeout == 2
         assert options.pool_options.connect_timeout == 1.5
         assert options.server_selection_timeout == 3
         assert repr(store) == f"MongoStore(mongodb://127.0.0.1:{PORT}/blobs?collection=kv)"
@@ -105,7 +105,7 @@ def test_credentials_from_the_url() -> None:
         ("mongodb://127.0.0.1/a/b?collection=c", "the path must name the database"),
         ("mongodb://127.0.0.1/db", "needs a collection"),
         ("mongodb://127.0.0.1/db?collection=c&colour=red", "colour"),
-        ("mongodb://127.0.0.1/db?collection=c&socket_timeout=0", "socket_timeout"),
+        ("mongodb://127.0.0.1/db?collection=c&timeout=0", "timeout"),
         ("mongodb://127.0.0.1/db?collection=c&inline_limit=-1", "inline_limit"),
         ("mongodb://127.0.0.1/db?collection=c&inline_limit=999999999", "inline_limit"),
         ("mongodb://127.0.0.1/db?collection=c&auth_source=admin", "auth_source"),

@@ -8,7 +8,7 @@ from ._errors import ValueTooLargeError
 from ._factory import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_SERVER_SELECTION_TIMEOUT,
-    DEFAULT_SOCKET_TIMEOUT,
+    DEFAULT_TIMEOUT,
 )
 from ._reader import GridFSRangeReader, ValueGoneError
 from ._store import DEFAULT_INLINE_LIMIT, MAX_INLINE_LIMIT, HMongoStore, MongoStore
@@ -17,7 +17,7 @@ __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",
     "DEFAULT_INLINE_LIMIT",
     "DEFAULT_SERVER_SELECTION_TIMEOUT",
-    "DEFAULT_SOCKET_TIMEOUT",
+    "DEFAULT_TIMEOUT",
     "MAX_INLINE_LIMIT",
     "GridFSRangeReader",
     "HMongoStore",

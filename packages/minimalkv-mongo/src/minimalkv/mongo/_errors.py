@@ -2,7 +2,8 @@
 
 ::
 
-    pymongo.errors.NetworkTimeout, ExecutionTimeout, WTimeoutError,
+    pymongo.errors.NetworkTimeout, ExecutionTimeout, WTimeoutError, any error whose
+      ``timeout`` is true, calls pymongo cancelled after a heartbeat timed out,
       ServerSelectionTimeoutError of a server that accepts but never answers
                                           -> minimalkv.StoreTimeoutError    (TimeoutError)
     pymongo.errors.ConnectionFailure (refused or lost connections, no server to select)
@@ -37,6 +38,11 @@ from pymongo import errors as mongo_errors
 __all__ = ["ValueTooLargeError", "describe_collection", "translate_error", "translated"]
 
 _PERMISSION_CODES = frozenset({13, 18})  # Unauthorized, AuthenticationFailed
+# What pymongo raises in calls it interrupts when a heartbeat to their server timed out
+# (private in pymongo; an AutoReconnect, so without it such calls count as lost connections).
+_CANCELLED: tuple[type[Exception], ...] = tuple(
+    cls for cls in (getattr(mongo_errors, "_OperationCancelled", None),) if isinstance(cls, type)
+)
 
 
 class ValueTooLargeError(StoreError):
@@ -101,6 +107,12 @@ def translate_error(exc: BaseException, where: str, key: str | None = None) -> E
     if isinstance(exc, mongo_errors.WTimeoutError):
         return StoreTimeoutError(
             f"MongoDB at {where} did not confirm a write in time{about}: {detail}", key=key
+        )
+    if exc.timeout or isinstance(exc, _CANCELLED):
+        # A deadline passed (a pool checkout, a server, a write concern), or pymongo cancelled
+        # the call because its monitor found the server not answering in time.
+        return StoreTimeoutError(
+            f"MongoDB at {where} did not answer in time{about}: {detail}", key=key
         )
     if isinstance(exc, mongo_errors.ConnectionFailure):
         return StoreConnectionError(f"cannot talk to MongoDB at {where}{about}: {detail}", key=key)

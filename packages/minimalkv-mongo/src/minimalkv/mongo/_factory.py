@@ -4,10 +4,10 @@ URL form: ``mongodb://[user:password@]host[:port]/database?collection=name[&opti
 host defaults to ``localhost``, the port to 27017; the database and ``collection`` are
 required. Options: ``inline_limit`` (bytes kept in a key's document; larger values go to
 GridFS), ``auth_source`` (the database of the user, default: the store's database), ``tls``
-(``true``/``false``), and the timeouts in seconds above 0 ``connect_timeout``,
-``socket_timeout`` and ``server_selection_timeout`` (by default :data:`DEFAULT_CONNECT_TIMEOUT`,
-:data:`DEFAULT_SOCKET_TIMEOUT`, :data:`DEFAULT_SERVER_SELECTION_TIMEOUT`: a stopped or paused
-server never makes a call hang).
+(``true``/``false``), and the timeouts in seconds above 0 ``timeout`` (one operation on the
+server, pymongo's retry included: its ``timeoutMS``), ``connect_timeout`` and
+``server_selection_timeout`` (by default :data:`DEFAULT_TIMEOUT`, :data:`DEFAULT_CONNECT_TIMEOUT`,
+:data:`DEFAULT_SERVER_SELECTION_TIMEOUT`: a stopped or paused server never makes a call hang).
 
 ``get_store("mongodb", host=..., port=..., database=..., collection=..., username=...,
 password=..., ...)`` takes the same settings as keyword parameters. With
@@ -36,14 +36,14 @@ from ._store import DEFAULT_INLINE_LIMIT, HMongoStore, MongoStore
 __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",
     "DEFAULT_SERVER_SELECTION_TIMEOUT",
-    "DEFAULT_SOCKET_TIMEOUT",
+    "DEFAULT_TIMEOUT",
     "STORE_TYPE",
 ]
 
 DEFAULT_CONNECT_TIMEOUT: Final = 5.0
 """Seconds a factory-made store waits to open a connection (``connect_timeout``)."""
-DEFAULT_SOCKET_TIMEOUT: Final = 30.0
-"""Seconds a factory-made store waits for each answer of the server (``socket_timeout``)."""
+DEFAULT_TIMEOUT: Final = 30.0
+"""Seconds one operation of a factory-made store may take, retry included (``timeout``)."""
 DEFAULT_SERVER_SELECTION_TIMEOUT: Final = 10.0
 """Seconds a factory-made store waits for a usable server (``server_selection_timeout``)."""
 
@@ -54,7 +54,7 @@ _URL_OPTIONS: Final = (
     "auth_source",
     "tls",
     "connect_timeout",
-    "socket_timeout",
+    "timeout",
     "server_selection_timeout",
 )
 _PARAMS: Final = ("host", "port", "database", "username", "password", *_URL_OPTIONS)
@@ -98,8 +98,9 @@ def _create(
         "tls": parse_bool("tls", params.get("tls", False), where=_WHERE),
         "connectTimeoutMS": 1000
         * _timeout("connect_timeout", params.get("connect_timeout"), DEFAULT_CONNECT_TIMEOUT),
-        "socketTimeoutMS": 1000
-        * _timeout("socket_timeout", params.get("socket_timeout"), DEFAULT_SOCKET_TIMEOUT),
+        # A deadline per operation that covers pymongo's one retry (a socket timeout would
+        # apply to each attempt): a paused server fails a call after ``timeout``, not twice.
+        "timeoutMS": 1000 * _timeout("timeout", params.get("timeout"), DEFAULT_TIMEOUT),
         "serverSelectionTimeoutMS": 1000
         * _timeout(
             "server_selection_timeout",
