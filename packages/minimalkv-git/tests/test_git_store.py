@@ -10,6 +10,7 @@ import sys
 import threading
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from minimalkv import ConfigurationError, KeyNotFoundError, StoreError, StoreNotFoundError
@@ -352,3 +353,29 @@ def test_objects_are_flushed_when_the_repository_asks(
     with GitCommitStore(repo) as store:
         store.put("k", b"w")
         assert len(flushed) == 1  # the branch's file only
+
+
+class _FailingFile(io.RawIOBase):
+    """A caller's file that fails after two chunks (a large value)."""
+
+    def __init__(self) -> None:
+        self.reads = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        self.reads += 1
+        if self.reads > 2:
+            raise OSError(5, "the caller's disk failed")
+        buffer[:] = bytes(len(buffer))
+        return len(buffer)
+
+
+def test_a_failing_callers_file_raises_its_own_error(tmp_path: Path) -> None:
+    with GitCommitStore(tmp_path / "repo") as store:
+        with pytest.raises(OSError, match="caller's disk") as caught:
+            store.put_file("k", io.BufferedReader(_FailingFile()))
+        assert not isinstance(caught.value, StoreError)
+        assert "k" not in store
+        assert store.leftovers() == []

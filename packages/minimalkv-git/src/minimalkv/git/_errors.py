@@ -6,16 +6,17 @@ Every call of the store that touches the repository runs inside :func:`translate
     dulwich.file.FileLocked (the branch stayed        -> BranchLockedError (a StoreBusyError)
       locked for lock_timeout seconds)
     dulwich.errors.ObjectMissing, ChecksumMismatch,  -> CorruptRepositoryError (a StoreError)
-      FileFormatException, zlib.error, a missing
-      object's KeyError
+      FileFormatException, zlib.error
     dulwich.errors.RefFormatError                    -> ConfigurationError (a ValueError)
     PermissionError                                  -> StorePermissionError
     any other OSError (ENOSPC, EIO, EROFS, ...)      -> StoreError (an OSError)
 
 Errors that are already minimalkv's pass through unchanged (``read_chunk`` raises
-``InvalidValueError`` for a caller's text-mode file), and so do errors about the caller's own
-files, which the store never reads inside :func:`translated`. Messages name the key and the
-repository (its path and branch; a local path has no secret) and say what to do.
+``InvalidValueError`` for a caller's text-mode file), and so do errors of the caller's own
+files: a read of the caller's file that fails inside :func:`translated` is carried out of it
+by ``CallerFileError`` and raised as it was. A missing object (dulwich's ``KeyError``) becomes
+``ObjectMissing`` in the store. Messages name the key and the repository (its path and branch;
+a local path has no secret) and say what to do.
 """
 
 from __future__ import annotations

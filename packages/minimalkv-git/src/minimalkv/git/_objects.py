@@ -24,11 +24,18 @@ import zlib
 from collections.abc import Callable
 from typing import IO, Final
 
+from minimalkv import MinimalKVError
 from minimalkv.backend import CHUNK_SIZE, BytesReader, RangeReader, ReadableBinary, read_chunk
 
 from ._errors import translated
 
-__all__ = ["COMPRESSION_LEVEL", "TEMP_PREFIX", "LooseBlobReader", "LooseObjects"]
+__all__ = [
+    "COMPRESSION_LEVEL",
+    "TEMP_PREFIX",
+    "CallerFileError",
+    "LooseBlobReader",
+    "LooseObjects",
+]
 
 COMPRESSION_LEVEL: Final = 1
 """zlib level of the loose objects written: git's own default (``core.looseCompression``)."""
@@ -37,6 +44,23 @@ TEMP_PREFIX: Final = "tmp_obj_"
 """Start of the names of temporary files in ``objects/`` (as git's own)."""
 
 _HEADER_MAX: Final = 32  # b"blob " + up to 20 digits + b"\0", with room to spare
+
+
+class CallerFileError(Exception):
+    """The caller's file failed while read (``original``): not an error of the store."""
+
+    def __init__(self, original: OSError) -> None:
+        super().__init__(str(original))
+        self.original = original
+
+
+def _read_callers(file: ReadableBinary) -> bytes:
+    try:
+        return read_chunk(file)
+    except MinimalKVError:
+        raise
+    except OSError as exc:
+        raise CallerFileError(exc) from exc
 
 
 class LooseObjects:
@@ -81,7 +105,7 @@ class LooseObjects:
                 for chunk in head:
                     spool.write(chunk)
                     size += len(chunk)
-                while chunk := read_chunk(file):
+                while chunk := _read_callers(file):
                     spool.write(chunk)
                     size += len(chunk)
                 header = b"blob %d\0" % size

@@ -27,7 +27,7 @@ from minimalkv import (
 from minimalkv.backend import BytesReader, ReadableBinary, check_prefix, read_chunk
 
 from ._errors import BranchLockedError, KeyConflictError, translated
-from ._objects import LooseObjects
+from ._objects import CallerFileError, LooseObjects
 
 __all__ = [
     "DEFAULT_AUTHOR",
@@ -395,8 +395,11 @@ class GitCommitStore(CopyMixin, KeyValueStore):
         second = read_chunk(file) if first else b""
         if not second:
             return self._put(key, first)
-        with translated(self._where, key):
-            blob = self._objects.write_blob_stream(file, [first, second])
+        try:
+            with translated(self._where, key):
+                blob = self._objects.write_blob_stream(file, [first, second])
+        except CallerFileError as exc:
+            raise exc.original from None  # the caller's file failed: its error, not the store's
         return self._set(key, blob)
 
     def _delete(self, key: str) -> None:
