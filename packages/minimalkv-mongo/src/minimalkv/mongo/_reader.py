@@ -20,7 +20,7 @@ class ValueGoneError(StoreError):
 
 
 class GridFSRangeReader(RangeReader):
-    """Reads one GridFS file from its ``chunks`` collection, :data:`READ_CHUNKS` at a time.
+    """Reads one GridFS file from its ``chunks`` collection, 16 chunks (``READ_CHUNKS``) at a time.
 
     A GridFS file is never changed once written: an overwrite of the key writes a new file
     and deletes the old one. So this reader returns the bytes of one value or, when the key
