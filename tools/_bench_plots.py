@@ -42,6 +42,7 @@ FAMILIES: Final = (
     ("azure", "AzureBlockBlobStore (Azurite)"),
     ("gcs", "GoogleCloudStore (fake-gcs-server)"),
     ("git", "GitCommitStore (tmpfs)"),
+    ("mongo", "MongoStore (nx-27017)"),
     ("other", "Other cases"),
 )
 """(file stem, plot title) of every family, in the order of the report."""
@@ -60,6 +61,7 @@ _BY_PREFIX: Final = {
     "azure": "azure",
     "gcs": "gcs",
     "git": "git",
+    "mongo": "mongo",
 }
 _DECORATORS: Final = frozenset({"prefix", "urlencode", "readonly", "cache"})
 _COLOURS: Final = {"pass": "#3b8a3e", "FAIL": "#c0392b", "reference": "#8c8c8c"}
