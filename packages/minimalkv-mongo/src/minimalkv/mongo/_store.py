@@ -46,6 +46,7 @@ _CHUNK_SIZE: Final = "c"  # the chunk size of its GridFS file
 _INLINE_ONLY: Final = {_FILE: {"$exists": False}}
 _LARGE_FIELDS: Final = {_FILE: "", _SIZE: "", _CHUNK_SIZE: ""}
 _DUPLICATE_KEY: Final = 11000
+_UPSERT_ATTEMPTS: Final = 3
 _READ_ATTEMPTS: Final = 3  # reads of a key whose GridFS file was replaced meanwhile
 
 
@@ -243,13 +244,22 @@ class MongoStore(KeyValueStore):
 
     def _replace(self, key: str, update: dict[str, Any]) -> None:
         """Apply ``update`` to the key's document (upsert); delete the GridFS file it replaced."""
-        before = self._documents.find_one_and_update(
-            {"_id": key},
-            update,
-            upsert=True,
-            projection={_FILE: 1},
-            return_document=ReturnDocument.BEFORE,
-        )
+        before: dict[str, Any] | None = None
+        for attempt in range(_UPSERT_ATTEMPTS):
+            try:
+                before = self._documents.find_one_and_update(
+                    {"_id": key},
+                    update,
+                    upsert=True,
+                    projection={_FILE: 1},
+                    return_document=ReturnDocument.BEFORE,
+                )
+                break
+            except mongo_errors.DuplicateKeyError:
+                # Another writer inserted the key's document between our look and our insert
+                # (servers that do not retry such an upsert themselves): now it exists.
+                if attempt + 1 == _UPSERT_ATTEMPTS:
+                    raise
         if before is not None and before.get(_FILE) is not None:
             self._delete_file(before[_FILE])
 
