@@ -248,3 +248,24 @@ def test_settings_are_checked(mongo_target: Any) -> None:
         MongoStore(mongo_target.db(), "")
     with pytest.raises(ConfigurationError, match="inline_limit"):
         MongoStore(mongo_target.db(), "c", inline_limit=17 * MiB)
+
+
+def test_concurrent_writers_of_new_keys_all_land(store: MongoStore) -> None:
+    # Upserts racing to insert the same document: the losers write over the winner's.
+    from concurrent.futures import ThreadPoolExecutor
+
+    def write(i: int) -> None:
+        key = f"race{i % 5}"
+        if i % 3 == 0:
+            store.put(key, b"g" * (LIMIT + 1 + i))  # to GridFS
+        elif i % 3 == 1:
+            store.put_many({key: b"%d" % i})
+        else:
+            store.put(key, b"%d" % i)
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(write, range(60)))
+    assert sorted(store.keys()) == [f"race{i}" for i in range(5)]
+    assert len(store.orphans()) == 0
+    referenced = {_raw(store, f"race{i}").get("g") for i in range(5)} - {None}
+    assert set(_files(store)) == referenced
