@@ -276,7 +276,7 @@ class MongoStore(KeyValueStore):
     # ---------------------------------------------------------------- batches
     def _get_many(self, keys: list[str]) -> dict[str, bytes]:
         found: dict[str, bytes] = {}
-        large: list[tuple[str, dict[str, Any]]] = []
+        large: list[str] = []  # keys whose values are in GridFS
         with translated(self._where):
             for start in range(0, len(keys), BATCH_KEYS):
                 batch = keys[start : start + BATCH_KEYS]
@@ -289,8 +289,8 @@ class MongoStore(KeyValueStore):
                     if value is not None:
                         found[key] = bytes(value)
                     else:
-                        large.append((key, document))
-        for key, _ in large:
+                        large.append(key)
+        for key in large:
             with contextlib.suppress(KeyNotFoundError):
                 found[key] = self._get(key)
         return found
