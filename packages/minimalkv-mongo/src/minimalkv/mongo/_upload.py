@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from typing import Any, Final
 
 from bson import Binary, ObjectId
+from pymongo.errors import OperationFailure
 
 __all__ = ["BATCH_CHUNKS", "delete_file", "upload_file"]
 
@@ -80,7 +81,13 @@ def delete_file(files: Any, chunks: Any, file_id: Any, *, quiet: bool = False) -
     With ``quiet``, a failure is swallowed (the clean-up of a failed upload).
     """
     try:
-        files.delete_one({"_id": file_id})
+        try:
+            files.delete_one({"_id": file_id})
+        except OperationFailure as exc:
+            # nx-27017 refuses to delete a file document that does not exist, where MongoDB
+            # deletes nothing: an abandoned upload has chunks but no file document.
+            if "not found" not in str(exc):
+                raise
         chunks.delete_many({"files_id": file_id})
     except Exception:
         if not quiet:
