@@ -12,6 +12,9 @@ docs/mongo.md, "nx-27017 and MongoDB"):
   document once, after its chunks (as GridFS does).
 - The chunks collection answers only queries by ``files_id``: the tests look chunks up that
   way, and the store finds abandoned uploads through its own ``<collection>_uploads`` records.
+- Deleting a GridFS file document that does not exist fails ("File with id ... not found"),
+  and chunks without a file document show up as a file without a name: the store's deletes
+  accept both, and ``test_remove_orphans_deletes_abandoned_uploads`` allows that file.
 - A query's answer is never split into batches: pymongo's ``GridOut`` asks for all remaining
   chunks of a file, which for a large value exceeds the 48 MB message limit; the store reads
   16 chunks per query.
