@@ -61,6 +61,7 @@ nitpicky = True
 # Only these modules are let through.
 _EXTERNAL_MODULES = (
     *sorted(sys.stdlib_module_names),
+    "dulwich",  # dulwich.repo.Repo
     "redis",  # redis.Redis
     "sqlalchemy",  # Engine, MetaData, Table
     "hypothesis",  # the contract suite's strategies and state machine
@@ -93,6 +94,7 @@ _PUBLIC_MODULES = (
     "minimalkv.s3",
     "minimalkv.azure",
     "minimalkv.gcs",
+    "minimalkv.git",
     "minimalkv.decorator",
     "minimalkv.idgen",
     "minimalkv.crypt",

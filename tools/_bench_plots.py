@@ -41,6 +41,8 @@ FAMILIES: Final = (
     ("s3", "S3Store (SeaweedFS)"),
     ("azure", "AzureBlockBlobStore (Azurite)"),
     ("gcs", "GoogleCloudStore (fake-gcs-server)"),
+    ("git", "GitCommitStore (tmpfs)"),
+    ("mongo", "MongoStore (nx-27017)"),
     ("other", "Other cases"),
 )
 """(file stem, plot title) of every family, in the order of the report."""
@@ -58,6 +60,8 @@ _BY_PREFIX: Final = {
     "s3": "s3",
     "azure": "azure",
     "gcs": "gcs",
+    "git": "git",
+    "mongo": "mongo",
 }
 _DECORATORS: Final = frozenset({"prefix", "urlencode", "readonly", "cache"})
 _COLOURS: Final = {"pass": "#3b8a3e", "FAIL": "#c0392b", "reference": "#8c8c8c"}

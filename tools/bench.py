@@ -41,6 +41,8 @@ from tools._bench_cases_azure import AZURE_CASES  # noqa: E402
 from tools._bench_cases_crypt import CRYPT_CASES  # noqa: E402
 from tools._bench_cases_decorator import DECORATOR_CASES  # noqa: E402
 from tools._bench_cases_gcs import GCS_CASES  # noqa: E402
+from tools._bench_cases_git import GIT_CASES  # noqa: E402
+from tools._bench_cases_mongo import MONGO_CASES  # noqa: E402
 from tools._bench_cases_redis import REDIS_CASES  # noqa: E402
 from tools._bench_cases_s3 import S3_CASES  # noqa: E402
 from tools._bench_cases_sql import SQL_CASES  # noqa: E402
@@ -66,6 +68,8 @@ CASES = (
     *S3_CASES,
     *AZURE_CASES,
     *GCS_CASES,
+    *GIT_CASES,
+    *MONGO_CASES,
 )
 IMPORT_TIME = "import-time"
 """The --case name of the import-time measurement (not a paired case)."""

@@ -99,6 +99,7 @@ def test_a_1x_path_without_its_backend_names_the_extra() -> None:
         ("minimalkv.memory", ("DictStore", "HDictStore")),
         ("minimalkv.memory.redisstore", ("RedisStore",)),
         ("minimalkv.db.sql", ("SQLAlchemyStore",)),
+        ("minimalkv.db.mongo", ("MongoStore",)),
         ("minimalkv.net.boto3store", ("Boto3Store",)),
         ("minimalkv.net.botostore", ("BotoStore",)),
         ("minimalkv.net.s3fsstore", ("S3FSStore",)),

@@ -35,7 +35,6 @@ MINIMALKV1_ONLY_FILES: frozenset[str] = frozenset(
         "git.py",
         "idgen.py",
         "db/__init__.py",
-        "db/mongo.py",
         "net/__init__.py",
         "net/_aws_refreshable_session.py",
         "net/_azurestore_common.py",
