@@ -137,7 +137,11 @@ EXTRAS = {
         "else:\n"
         "    raise AssertionError('minimalkv.s3 is not installed')\n" + EXAMPLE
     ),
-    "[redis,sql]": (
+    "[redis,sql,git,mongo]": (
+        "from minimalkv.git import GitCommitStore\n"
+        "from minimalkv.mongo import MongoStore\n"
+        "from minimalkv.db.mongo import MongoStore as OldMongo\n"
+        "assert OldMongo is MongoStore\n"
         "from minimalkv.redis import RedisStore\n"
         "from minimalkv.memory.redisstore import RedisStore as Old\n"
         "from minimalkv.db.sql import SQLAlchemyStore\n"
