@@ -8,7 +8,7 @@ from typing import Final
 
 from ._errors import ConfigurationError
 
-__all__ = ["check_params", "parse_bool", "parse_number", "parse_str"]
+__all__ = ["check_params", "parse_bool", "parse_number", "parse_str", "parse_timeout"]
 
 # A bare URL flag (``?fsync``) arrives as "" and means "on"; every other spelling is explicit.
 TRUE_WORDS: Final = frozenset({"true", "1", "yes", "on", ""})
@@ -59,6 +59,23 @@ def parse_number(name: str, value: object, *, integer: bool = False) -> float | 
     if not math.isfinite(value) or value < 0:
         raise ConfigurationError(f"{name} must be a finite number, at least 0, got {value!r}")
     return value
+
+
+def parse_timeout(name: str, value: object, default: float) -> float:
+    """Return ``value`` as a number of seconds above 0, or ``default`` when it is ``None``.
+
+    ``value`` is read as :func:`parse_number` reads it; 0 is refused (a timeout of 0 would
+    fail every call), with a :class:`~minimalkv.ConfigurationError` that names the default.
+    """
+    seconds = parse_number(name, value)
+    if seconds is None:
+        return default
+    if seconds <= 0:
+        raise ConfigurationError(
+            f"{name} must be a number of seconds above 0, got {value!r} "
+            f"(leave it out for the default, {default:g})"
+        )
+    return float(seconds)
 
 
 def parse_str(name: str, value: object, *, where: str = "") -> str | None:

@@ -17,7 +17,7 @@ from ._factory import (
     UrlParamParser,
 )
 from ._keys import check_prefix
-from ._options import check_params, parse_bool, parse_number, parse_str
+from ._options import check_params, parse_bool, parse_number, parse_str, parse_timeout
 from ._parallel import batch_error, get_each, put_each, wait_all
 from ._public_constants import KEY_PUNCTUATION
 from ._range_reader import RangeReader
@@ -67,6 +67,7 @@ __all__ = [
     "parse_number",
     "parse_store_url",
     "parse_str",
+    "parse_timeout",
     "put_each",
     "read_all",
     "read_chunk",

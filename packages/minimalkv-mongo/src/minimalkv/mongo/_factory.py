@@ -28,6 +28,7 @@ from minimalkv.backend import (
     parse_bool,
     parse_number,
     parse_str,
+    parse_timeout,
 )
 
 from ._errors import translated
@@ -60,18 +61,6 @@ _URL_OPTIONS: Final = (
 _PARAMS: Final = ("host", "port", "database", "username", "password", *_URL_OPTIONS)
 
 
-def _timeout(name: str, value: object, default: float) -> float:
-    seconds = parse_number(name, value)
-    if seconds is None:
-        return default
-    if seconds <= 0:
-        raise ConfigurationError(
-            f"{name} must be a number of seconds above 0, got {value!r} "
-            f"(leave it out for the default, {default:g})"
-        )
-    return float(seconds)
-
-
 def _create(
     params: Mapping[str, Any], *, extended_keys: bool, create_if_missing: bool
 ) -> KeyValueStore:
@@ -97,12 +86,12 @@ def _create(
         "port": int(port),
         "tls": parse_bool("tls", params.get("tls", False), where=_WHERE),
         "connectTimeoutMS": 1000
-        * _timeout("connect_timeout", params.get("connect_timeout"), DEFAULT_CONNECT_TIMEOUT),
+        * parse_timeout("connect_timeout", params.get("connect_timeout"), DEFAULT_CONNECT_TIMEOUT),
         # A deadline per operation that covers pymongo's one retry (a socket timeout would
         # apply to each attempt): a paused server fails a call after ``timeout``, not twice.
-        "timeoutMS": 1000 * _timeout("timeout", params.get("timeout"), DEFAULT_TIMEOUT),
+        "timeoutMS": 1000 * parse_timeout("timeout", params.get("timeout"), DEFAULT_TIMEOUT),
         "serverSelectionTimeoutMS": 1000
-        * _timeout(
+        * parse_timeout(
             "server_selection_timeout",
             params.get("server_selection_timeout"),
             DEFAULT_SERVER_SELECTION_TIMEOUT,

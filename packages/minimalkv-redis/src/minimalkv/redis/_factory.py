@@ -29,6 +29,7 @@ from minimalkv.backend import (
     parse_bool,
     parse_number,
     parse_str,
+    parse_timeout,
 )
 
 import redis
@@ -56,18 +57,6 @@ _URL_OPTIONS: Final = (
 _PARAMS: Final = ("host", "port", "db", "password", "username", "ssl", *_URL_OPTIONS)
 
 
-def _timeout(name: str, value: object, default: float) -> float:
-    seconds = parse_number(name, value)
-    if seconds is None:
-        return default
-    if seconds <= 0:
-        raise ConfigurationError(
-            f"{name} must be a number of seconds above 0, got {value!r} "
-            f"(leave it out for the default, {default:g})"
-        )
-    return float(seconds)
-
-
 def _build(params: Mapping[str, Any], extended_keys: bool, tls: bool) -> KeyValueStore:
     type_name = "rediss" if tls else "redis"
     where = f"store type {type_name!r}"
@@ -81,10 +70,10 @@ def _build(params: Mapping[str, Any], extended_keys: bool, tls: bool) -> KeyValu
         "db": db,
         "password": parse_str("password", params.get("password"), where=where),
         "username": parse_str("username", params.get("username"), where=where),
-        "socket_timeout": _timeout(
+        "socket_timeout": parse_timeout(
             "socket_timeout", params.get("socket_timeout"), DEFAULT_SOCKET_TIMEOUT
         ),
-        "socket_connect_timeout": _timeout(
+        "socket_connect_timeout": parse_timeout(
             "socket_connect_timeout", params.get("socket_connect_timeout"), DEFAULT_CONNECT_TIMEOUT
         ),
         # Reconnect after a lost connection; a timeout is raised at once, never repeated.
