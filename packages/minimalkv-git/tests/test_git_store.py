@@ -170,6 +170,50 @@ def test_writers_in_several_processes_lose_no_commit(tmp_path: Path) -> None:
     git(repo, "fsck", "--strict")
 
 
+def _write_batches(store: GitCommitStore, name: str, rounds: int) -> None:
+    for i in range(rounds):
+        store.put_many({f"{name}-{i}-a": b"a", f"{name}-{i}-b": b"b"})
+
+
+_UNPICKLING_WRITER = """
+import pickle, sys
+store = pickle.load(sys.stdin.buffer)
+for i in range(10):
+    store.put_many({f"pickled-{i}-a": b"a", f"pickled-{i}-b": b"b"})
+store.close()
+"""
+
+
+def test_pickled_and_forked_stores_commit_batches_with_their_parent(tmp_path: Path) -> None:
+    import multiprocessing
+    import pickle
+
+    repo = tmp_path / "repo"
+    with HGitCommitStore(repo, "main", "data", author="A <a@example.org>") as store:
+        store.put("before", b"v")
+        copy = pickle.loads(pickle.dumps(store))  # noqa: S301 - our own data
+        assert isinstance(copy, HGitCommitStore)
+        assert (copy.branch, copy.subdir, copy.author) == (b"main", b"data", b"A <a@example.org>")
+        assert copy.get("before") == b"v"
+        copy.close()
+        unpickling = subprocess.Popen(  # noqa: S603 - this interpreter, a fixed program
+            [sys.executable, "-c", _UNPICKLING_WRITER], stdin=subprocess.PIPE
+        )
+        forked = multiprocessing.get_context("fork").Process(
+            target=_write_batches, args=(store, "forked", 10)
+        )
+        forked.start()
+        assert unpickling.stdin is not None
+        unpickling.stdin.write(pickle.dumps(store))
+        unpickling.stdin.close()
+        _write_batches(store, "parent", 10)
+        forked.join(120)
+        assert (forked.exitcode, unpickling.wait(120)) == (0, 0)
+        assert commits(repo, "main") == 1 + 3 * 10
+        assert len(store.keys()) == 1 + 3 * 10 * 2
+    git(repo, "fsck", "--strict")
+
+
 def test_a_stale_lock_makes_writes_fail_in_time_until_removed(tmp_path: Path) -> None:
     with GitCommitStore(tmp_path / "repo", lock_timeout=0.2) as store:
         store.put("k", b"1")
@@ -279,6 +323,54 @@ def test_conflicting_keys_of_the_extended_key_space(tmp_path: Path) -> None:
         with pytest.raises(KeyNotFoundError):
             store.get("a")
         assert commits(tmp_path / "repo") == 1
+
+
+def test_a_batch_is_one_commit(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    with HGitCommitStore(repo, subdir="data") as store:
+        assert store.put_many([]) == []
+        store.delete_many([])
+        assert not (repo / "refs" / "heads" / "master").exists()
+        assert store.put_many([("b", b"1"), ("d/x", b"2"), ("a", b"3"), ("b", b"4")]) == [
+            "b",
+            "d/x",
+            "a",
+            "b",
+        ]
+        store.put_many({"only": b"5"})
+        store.delete_many(["missing", "d/x", "a", "d/x"])
+        store.delete_many(["missing", "d/x"])  # nothing to delete: no commit
+        assert sorted(store.keys()) == ["b", "only"]
+    assert [m.strip("\n") for m in git(repo, "log", "--format=%B%x00").split("\x00")[:-1]] == [
+        "Deleted 2 keys\n\ndata/d/x\ndata/a",
+        "Updated key data/only",
+        "Updated 4 keys\n\ndata/b\ndata/d/x\ndata/a\ndata/b",
+    ]
+    assert git(repo, "show", "master:data/b") == "4"  # the last value of a key given twice
+    assert git(repo, "ls-tree", "-r", "--name-only", "master").split() == [
+        "data/b",
+        "data/only",
+    ]
+    git(repo, "fsck", "--strict")
+
+
+def test_a_batch_with_a_conflict_commits_nothing(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    with HGitCommitStore(repo) as store:
+        store.put("a", b"file")
+        with pytest.raises(KeyConflictError, match=r"'a/b'.*is a file") as caught:
+            store.put_many([("first", b"1"), ("a/b", b"2"), ("last", b"3")])
+        assert caught.value.key == "a/b"
+        with pytest.raises(KeyConflictError, match="directory of other keys"):
+            store.put_many([("x/y", b"1"), ("x", b"2")])  # the batch's own keys conflict
+        assert store.keys() == ["a"]
+        assert commits(repo) == 1
+        # Each write of a batch sees the ones before it: the directory emptied by the move
+        # is gone, so its name can be a key again.
+        store.put("x/y", b"1")
+        store.move("x/y", "x")
+        assert store.get("x") == b"1"
+        assert sorted(store.keys()) == ["a", "x"]
 
 
 def test_basic_store_ignores_what_is_no_key_of_it(tmp_path: Path) -> None:

@@ -281,3 +281,9 @@ def test_concurrent_writers_of_new_keys_all_land(store: MongoStore) -> None:
     assert len(store.orphans()) == 0
     referenced = {_raw(store, f"race{i}").get("g") for i in range(5)} - {None}
     assert set(_files(store)) == referenced
+
+
+def test_pickling_is_refused_with_the_way_out(store: MongoStore) -> None:
+    with pytest.raises(TypeError, match=r"cannot be pickled.*get_store_from_url") as caught:
+        pickle.dumps(store)
+    assert store.collection in str(caught.value)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import os
 import random
-import stat
 import threading
 import time
-from collections.abc import Callable, Iterator
-from typing import IO, Final
+from collections.abc import Callable, Iterator, Sequence
+from typing import IO, Any, Final
 
 from dulwich.errors import ObjectMissing
 from dulwich.file import FileLocked
@@ -28,6 +27,7 @@ from minimalkv.backend import BytesReader, ReadableBinary, check_prefix, read_ch
 
 from ._errors import BranchLockedError, KeyConflictError, translated
 from ._objects import CallerFileError, LooseObjects
+from ._tree_edit import FILE_MODE, Entries, TreeEdit, is_dir, is_file
 
 __all__ = [
     "DEFAULT_AUTHOR",
@@ -43,9 +43,9 @@ DEFAULT_AUTHOR: Final = b"Git Store <minimalkv.git@localhost>"
 DEFAULT_LOCK_TIMEOUT: Final = 30.0
 """Seconds a write waits for the branch's lock file before it raises BranchLockedError."""
 
-_FILE_MODE: Final = 0o100644
-_DIR_MODE: Final = 0o040000
 _TREE_CACHE_SIZE: Final = 512
+# What a pickle of a store leaves out: rebuilt from the path and settings when it is loaded.
+_RUNTIME: Final = ("repo", "_objects", "_lock", "_trees", "_commit_trees")
 
 # One lock per (repository, branch) in this process: threads commit one at a time (no lost
 # compare-and-swap among them); processes meet at the branch's lock file (dulwich).
@@ -89,19 +89,8 @@ def normalize_subdir(subdir: bytes | str) -> bytes:
     return b"/".join(parts)
 
 
-def _is_dir(mode: int) -> bool:
-    return stat.S_ISDIR(mode)
-
-
-def _is_file(mode: int) -> bool:
-    return stat.S_ISREG(mode)
-
-
 class _UnchangedError(Exception):
     """The change leaves the tree as it is: no commit (a delete of a missing key)."""
-
-
-Entries = dict[bytes, tuple[int, bytes]]
 
 
 class GitCommitStore(CopyMixin, KeyValueStore):
@@ -112,16 +101,21 @@ class GitCommitStore(CopyMixin, KeyValueStore):
     the message ``Updated key <path>`` or ``Deleted key <path>``, ``<path>`` being the key's
     path in the tree (``<subdir>/<key>``, or the key alone without a subdir); ``copy`` and
     ``move`` are one commit each too (``Copied key <path> to <path>``, ``Moved key ...``).
-    A delete of a missing key makes no commit. The branch moves by compare-and-swap under its
-    lock file, retried until it succeeds, so concurrent writers in any number of threads and
-    processes never lose a commit; a write waits at most ``lock_timeout`` seconds for the
-    lock (then :class:`~minimalkv.git.BranchLockedError`).
+    A delete of a missing key makes no commit. ``put_many`` and ``delete_many`` are one
+    commit for the whole batch (``Updated 3 keys``, then a line per path), hence atomic: a
+    batch with a write that cannot be made (KeyConflictError) commits nothing. The branch
+    moves by compare-and-swap under its lock file, retried until it succeeds, so concurrent
+    writers in any number of threads and processes never lose a commit; a write waits at
+    most ``lock_timeout`` seconds for the lock (then :class:`~minimalkv.git.BranchLockedError`).
 
     ``repo_path`` is a repository (bare or not: the store never touches a working tree or an
     index); a missing one is created bare with ``create_if_missing`` (its ``HEAD`` names
     ``branch``). ``branch`` and ``subdir`` are bytes or str; ``subdir`` is normalised
     (:func:`normalize_subdir`). Values are written as loose objects, large ones streamed in
     chunks; values of objects that ``git gc`` packed are read through dulwich, whole.
+
+    A store pickles as its path and settings (the repository opens again when it is loaded),
+    and a forked child may go on using it.
     """
 
     def __init__(
@@ -155,8 +149,13 @@ class GitCommitStore(CopyMixin, KeyValueStore):
             raise ConfigurationError(f"lock_timeout must be seconds above 0, got {lock_timeout!r}")
         self.lock_timeout = float(lock_timeout)
         self._where = f"git repository {path!r} (branch {self.branch.decode(errors='replace')})"
+        self._subdir_parts = self.subdir.split(b"/") if self.subdir else []
+        self._attach(path, create_if_missing)
+
+    def _attach(self, path: str, create: bool) -> None:
+        """Open the repository and set up what a pickle leaves out."""
         with translated(self._where):
-            self.repo: Repo = self._open_repo(path, create_if_missing)
+            self.repo: Repo = self._open_repo(path, create)
             """The dulwich repository (as in minimalkv 1.x)."""
         self._path = os.path.realpath(path)
         # Flushed as the repository's core.fsyncObjectFiles says (dulwich reads it; default false).
@@ -164,9 +163,18 @@ class GitCommitStore(CopyMixin, KeyValueStore):
         fsync = bool(getattr(store, "fsync_object_files", False))
         self._objects = LooseObjects(os.fspath(store.path), fsync=fsync)
         self._lock = _branch_lock(self._path, self.ref)
-        self._subdir_parts = self.subdir.split(b"/") if self.subdir else []
         self._trees: dict[bytes, Entries] = {}
         self._commit_trees: dict[bytes, bytes] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        for name in _RUNTIME:
+            del state[name]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._attach(self._path, create=False)
 
     def _open_repo(self, path: str, create: bool) -> Repo:
         if not os.path.exists(path) or (os.path.isdir(path) and not os.listdir(path)):
@@ -250,11 +258,11 @@ class GitCommitStore(CopyMixin, KeyValueStore):
         tree = root
         for part in parts[:-1]:
             entry = self._entries(tree).get(part)
-            if entry is None or not _is_dir(entry[0]):
+            if entry is None or not is_dir(entry[0]):
                 return None
             tree = entry[1]
         entry = self._entries(tree).get(parts[-1])
-        if entry is None or not _is_file(entry[0]):
+        if entry is None or not is_file(entry[0]):
             return None
         return entry
 
@@ -272,38 +280,8 @@ class GitCommitStore(CopyMixin, KeyValueStore):
             raise KeyNotFoundError.for_key(key, self._where)
         return blob
 
-    def _changed(
-        self, tree: bytes | None, parts: list[bytes], entry: tuple[int, bytes] | None, key: str
-    ) -> bytes | None:
-        """Return ``tree`` with ``entry`` at ``parts`` (None: removed); None if it is empty.
-
-        Raises _UnchangedError when there is nothing to remove, KeyConflictError when the path
-        passes through a file or ends at a directory.
-        """
-        entries = dict(self._entries(tree)) if tree is not None else {}
-        name, rest = parts[0], parts[1:]
-        current = entries.get(name)
-        if rest:
-            if current is not None and not _is_dir(current[0]):
-                if entry is None:
-                    raise _UnchangedError
-                raise self._conflict(key, name, "a file")
-            sub = self._changed(None if current is None else current[1], rest, entry, key)
-            if sub is None:
-                entries.pop(name, None)
-            else:
-                entries[name] = (_DIR_MODE, sub)
-        elif entry is None:
-            if current is None or not _is_file(current[0]):
-                raise _UnchangedError
-            del entries[name]
-        else:
-            if current is not None and _is_dir(current[0]):
-                raise self._conflict(key, name, "a directory of other keys")
-            entries[name] = entry
-        if not entries:
-            return None
-        return self._write_tree(entries)
+    def _edit(self, root: bytes | None) -> TreeEdit:
+        return TreeEdit(root, self._entries, self._write_tree, self._conflict)
 
     def _conflict(self, key: str, name: bytes, what: str) -> KeyConflictError:
         return KeyConflictError(
@@ -313,17 +291,23 @@ class GitCommitStore(CopyMixin, KeyValueStore):
         )
 
     # ---------------------------------------------------------------- committing
-    def _commit(self, key: str, message: str, change: Callable[[bytes | None], bytes]) -> bool:
-        """Commit ``change(root tree or None) -> new root tree`` on the branch; retried.
+    def _commit(
+        self, keys: Sequence[str], change: Callable[[bytes | None], tuple[bytes, str]]
+    ) -> bool:
+        """Commit ``change(root tree or None) -> (new root tree, message)`` on the branch.
 
-        Returns False when ``change`` raised _UnchangedError (nothing committed).
+        ``change`` runs again on the branch's new commit when another writer moved it first.
+        Returns False when ``change`` raised _UnchangedError (nothing committed). ``keys`` are
+        the keys the commit writes, for the messages of errors.
         """
         deadline = time.monotonic() + self.lock_timeout
         pause = 0.0005
+        key = keys[0] if len(keys) == 1 else None
+        about = f"key {key!r}" if key is not None else f"{len(keys)} keys"
         with translated(self._where, key):
             if not self._lock.acquire(timeout=self.lock_timeout):
                 raise BranchLockedError(
-                    f"key {key!r} in {self._where}: another thread of this process kept the "
+                    f"{about} in {self._where}: another thread of this process kept the "
                     f"branch for {self.lock_timeout:g} seconds",
                     key=key,
                 )
@@ -332,7 +316,7 @@ class GitCommitStore(CopyMixin, KeyValueStore):
                     head = self._head()
                     root = None if head is None else self._tree_of_commit(head)
                     try:
-                        tree = change(root)
+                        tree, message = change(root)
                     except _UnchangedError:
                         return False
                     commit = self._write_commit(tree, head, message)
@@ -352,7 +336,7 @@ class GitCommitStore(CopyMixin, KeyValueStore):
                     # Another process moved the branch (or holds its lock): build on its commit.
                     if time.monotonic() > deadline:
                         raise BranchLockedError(
-                            f"key {key!r} in {self._where}: other writers kept moving the "
+                            f"{about} in {self._where}: other writers kept moving the "
                             f"branch for {self.lock_timeout:g} seconds; nothing was committed",
                             key=key,
                         )
@@ -372,23 +356,54 @@ class GitCommitStore(CopyMixin, KeyValueStore):
         commit.message = message.encode("utf-8") + b"\n"
         return self._objects.write(b"commit", commit.as_raw_string())
 
-    def _root(self, tree: bytes | None) -> bytes:
-        return self._write_tree({}) if tree is None else tree
+    def _message(self, verb: str, keys: Sequence[str]) -> str:
+        """Return ``Updated key <path>``, or for several keys ``Updated 3 keys`` and the paths."""
+        if len(keys) == 1:
+            return f"{verb} key {self._path_of(keys[0])}"
+        paths = "\n".join(self._path_of(key) for key in keys)
+        return f"{verb} {len(keys)} keys\n\n{paths}"
 
-    def _set(self, key: str, blob: bytes) -> str:
-        parts = self._key_parts(key)
-        self._commit(
-            key,
-            f"Updated key {self._path_of(key)}",
-            lambda root: self._root(self._changed(root, parts, (_FILE_MODE, blob), key)),
-        )
-        return key
+    def _set(self, pairs: Sequence[tuple[str, bytes]]) -> None:
+        """Point each key at its blob, in order, in one commit."""
+        keys = [key for key, _ in pairs]
+        message = self._message("Updated", keys)
+
+        def change(root: bytes | None) -> tuple[bytes, str]:
+            edit = self._edit(root)
+            for key, blob in pairs:
+                edit.set(self._key_parts(key), (FILE_MODE, blob), key)
+            return edit.write(), message
+
+        self._commit(keys, change)
+
+    def _remove(self, keys: Sequence[str]) -> None:
+        """Remove the keys that exist in one commit; none: no commit."""
+
+        def change(root: bytes | None) -> tuple[bytes, str]:
+            edit = self._edit(root)
+            removed = [key for key in keys if edit.remove(self._key_parts(key))]
+            if not removed:
+                raise _UnchangedError
+            return edit.write(), self._message("Deleted", removed)
+
+        self._commit(keys, change)
 
     # ---------------------------------------------------------------- hooks
     def _put(self, key: str, data: bytes) -> str:
         with translated(self._where, key):
             blob = self._objects.write(b"blob", data)
-        return self._set(key, blob)
+        self._set([(key, blob)])
+        return key
+
+    def _put_many(self, pairs: list[tuple[str, bytes]]) -> list[str]:
+        if not pairs:
+            return []
+        blobs = []
+        for key, data in pairs:
+            with translated(self._where, key):
+                blobs.append((key, self._objects.write(b"blob", data)))
+        self._set(blobs)
+        return [key for key, _ in pairs]
 
     def _put_file(self, key: str, file: ReadableBinary) -> str:
         first = read_chunk(file)
@@ -400,15 +415,15 @@ class GitCommitStore(CopyMixin, KeyValueStore):
                 blob = self._objects.write_blob_stream(file, [first, second])
         except CallerFileError as exc:
             raise exc.original from None  # the caller's file failed: its error, not the store's
-        return self._set(key, blob)
+        self._set([(key, blob)])
+        return key
 
     def _delete(self, key: str) -> None:
-        parts = self._key_parts(key)
-        self._commit(
-            key,
-            f"Deleted key {self._path_of(key)}",
-            lambda root: self._root(self._changed(root, parts, None, key)),
-        )
+        self._remove([key])
+
+    def _delete_many(self, keys: list[str]) -> None:
+        if keys:
+            self._remove(keys)
 
     def _has_key(self, key: str) -> bool:
         with translated(self._where, key):
@@ -447,19 +462,22 @@ class GitCommitStore(CopyMixin, KeyValueStore):
         """Point ``dest`` at the blob of ``source`` (and remove ``source``), in one commit."""
         source_parts, dest_parts = self._key_parts(source), self._key_parts(dest)
 
-        def change(root: bytes | None) -> bytes:
+        verb = "Moved" if move else "Copied"
+        message = f"{verb} key {self._path_of(source)} to {self._path_of(dest)}"
+
+        def change(root: bytes | None) -> tuple[bytes, str]:
             found = None if root is None else self._lookup_in(root, source_parts)
             if found is None:
                 raise KeyNotFoundError.for_key(source, self._where)
             if source == dest:
                 raise _UnchangedError
-            tree = root
+            edit = self._edit(root)
             if move:
-                tree = self._changed(tree, source_parts, None, source)
-            return self._root(self._changed(tree, dest_parts, (_FILE_MODE, found[1]), dest))
+                edit.remove(source_parts)
+            edit.set(dest_parts, (FILE_MODE, found[1]), dest)
+            return edit.write(), message
 
-        verb = "Moved" if move else "Copied"
-        self._commit(source, f"{verb} key {self._path_of(source)} to {self._path_of(dest)}", change)
+        self._commit([source], change)
 
     # ---------------------------------------------------------------- listing
     def iter_keys(self, prefix: str = "") -> Iterator[str]:
@@ -480,7 +498,7 @@ class GitCommitStore(CopyMixin, KeyValueStore):
             tree: bytes | None = self._tree_of_commit(head)
             for part in self._subdir_parts:
                 entry = self._entries(tree).get(part) if tree is not None else None
-                tree = entry[1] if entry is not None and _is_dir(entry[0]) else None
+                tree = entry[1] if entry is not None and is_dir(entry[0]) else None
             if tree is None:
                 return
             yield from self._walk(tree, "", prefix)
@@ -492,10 +510,10 @@ class GitCommitStore(CopyMixin, KeyValueStore):
                 key = path + name.decode("ascii")
             except UnicodeDecodeError:
                 continue
-            if _is_file(mode):
+            if is_file(mode):
                 if key.startswith(prefix) and is_valid_key(key, extended):
                     yield key
-            elif extended and _is_dir(mode):
+            elif extended and is_dir(mode):
                 below = key + "/"
                 if below.startswith(prefix) or prefix.startswith(below):
                     yield from self._walk(sha, below, prefix)

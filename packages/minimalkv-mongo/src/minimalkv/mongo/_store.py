@@ -70,7 +70,9 @@ class MongoStore(KeyValueStore):
     file behind: :meth:`remove_orphans` deletes such files.
 
     With ``owns_client=True`` (stores made by :func:`minimalkv.get_store`), :meth:`close`
-    closes the client; otherwise the client stays the caller's.
+    closes the client; otherwise the client stays the caller's. A store is used from any
+    number of threads (pymongo's client is thread-safe); it does not pickle, and a process
+    made by ``fork`` makes its own store (pymongo's client must not cross a fork).
     """
 
     def __init__(
@@ -113,6 +115,13 @@ class MongoStore(KeyValueStore):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._where})"
+
+    def __reduce__(self) -> Any:
+        raise TypeError(
+            f"{type(self).__name__} ({self._where}) cannot be pickled: its pymongo client holds "
+            "connections and does not pickle; pass the store's URL to the other process and "
+            "call get_store_from_url there"
+        )
 
     def close(self) -> None:
         """Close the client if this store owns it (see the class docstring). Idempotent."""
