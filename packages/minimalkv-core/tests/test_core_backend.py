@@ -362,3 +362,19 @@ def test_parse_number_refuses_what_is_not_a_finite_count(
 ) -> None:
     with pytest.raises(minimalkv.ConfigurationError, match=message):
         backend.parse_number("opt", value, integer=integer)
+
+
+def test_pickling_refused_names_the_store_and_the_way_out() -> None:
+    from minimalkv.backend import pickling_refused
+
+    class Store:
+        def __repr__(self) -> str:
+            return "Store(service://host)"
+
+    error = pickling_refused(Store(), "its client")
+    assert isinstance(error, TypeError)
+    assert str(error) == (
+        "Store(service://host) cannot be pickled: its client holds open connections and does "
+        "not pickle; pass the store's URL to the other process and make the store there with "
+        "get_store_from_url"
+    )

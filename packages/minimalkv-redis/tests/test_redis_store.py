@@ -243,3 +243,10 @@ def test_store_does_not_close_a_callers_client(redis_client: Any) -> None:
     with RedisStore(redis_client) as store:
         store.put("k", b"v")
     assert redis_client.get("k") == b"v"
+
+
+def test_pickling_is_refused_with_the_way_out(store: RedisStore) -> None:
+    import pickle
+
+    with pytest.raises(TypeError, match=r"^RedisStore\(.*cannot be pickled.*get_store_from_url"):
+        pickle.dumps(store)

@@ -284,3 +284,11 @@ def test_sql_missing_table_on_every_read_path(engine: Engine) -> None:
             call()
         assert not isinstance(caught.value, StoreConnectionError)
         assert isinstance(caught.value.__cause__, DBAPIError)
+
+
+def test_sql_pickling_is_refused_with_the_way_out(store: SQLAlchemyStore) -> None:
+    import pickle
+
+    with pytest.raises(TypeError, match=r"SQLAlchemy engine .*get_store_from_url") as caught:
+        pickle.dumps(store)
+    assert repr(store) in str(caught.value)

@@ -3,8 +3,9 @@
 Applications need only the top-level :mod:`minimalkv`. A backend (ours or a third party's)
 imports its building blocks from here, and only from here: readers (``RangeReader`` for values
 fetched in ranges) and stream helpers, atomic file writes, batch calls run as parallel single
-calls, value and TTL checks, and what a store type needs to register with the factory (option
-parsing, URLs, entry-point groups). Everything here is documented and stable.
+calls, value and TTL checks, the error of a store that cannot be pickled, and what a store
+type needs to register with the factory (option parsing, URLs, entry-point groups).
+Everything here is documented and stable.
 """
 
 from ._atomic import create_exclusive, write_atomically
@@ -19,6 +20,7 @@ from ._factory import (
 from ._keys import check_prefix
 from ._options import check_params, parse_bool, parse_number, parse_str, parse_timeout
 from ._parallel import batch_error, get_each, put_each, wait_all
+from ._pickling import pickling_refused
 from ._public_constants import KEY_PUNCTUATION
 from ._range_reader import RangeReader
 from ._streams import (
@@ -68,6 +70,7 @@ __all__ = [
     "parse_store_url",
     "parse_str",
     "parse_timeout",
+    "pickling_refused",
     "put_each",
     "read_all",
     "read_chunk",

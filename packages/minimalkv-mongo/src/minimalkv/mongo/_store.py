@@ -17,7 +17,13 @@ from minimalkv import (
     KeyValueStore,
     is_valid_key,
 )
-from minimalkv.backend import BytesReader, ReadableBinary, check_prefix, read_chunk
+from minimalkv.backend import (
+    BytesReader,
+    ReadableBinary,
+    check_prefix,
+    pickling_refused,
+    read_chunk,
+)
 from pymongo import ReturnDocument, UpdateOne
 from pymongo import errors as mongo_errors
 
@@ -117,11 +123,7 @@ class MongoStore(KeyValueStore):
         return f"{type(self).__name__}({self._where})"
 
     def __reduce__(self) -> Any:
-        raise TypeError(
-            f"{type(self).__name__} ({self._where}) cannot be pickled: its pymongo client holds "
-            "connections and does not pickle; pass the store's URL to the other process and "
-            "call get_store_from_url there"
-        )
+        raise pickling_refused(self, "its pymongo client")
 
     def close(self) -> None:
         """Close the client if this store owns it (see the class docstring). Idempotent."""

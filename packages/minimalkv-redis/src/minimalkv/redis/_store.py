@@ -28,6 +28,7 @@ from minimalkv.backend import (
     ReadableBinary,
     check_prefix,
     normalize_ttl,
+    pickling_refused,
     read_chunk,
 )
 
@@ -137,6 +138,9 @@ class RedisStore(TimeToLiveMixin, CopyMixin, KeyValueStore):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._where})"
+
+    def __reduce__(self) -> Any:
+        raise pickling_refused(self, "its redis-py client")
 
     def close(self) -> None:
         """Close the client if this store owns it (see the class docstring). Idempotent."""

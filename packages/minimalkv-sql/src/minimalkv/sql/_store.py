@@ -19,7 +19,7 @@ from minimalkv import (
     StoreConnectionError,
     StoreError,
 )
-from minimalkv.backend import BytesReader, check_prefix
+from minimalkv.backend import BytesReader, check_prefix, pickling_refused
 from sqlalchemy import Connection, Engine, MetaData, Table, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
@@ -119,6 +119,9 @@ class SQLAlchemyStore(CopyMixin, KeyValueStore):
 
     def __repr__(self) -> str:
         return f"<{self._where}>"
+
+    def __reduce__(self) -> Any:
+        raise pickling_refused(self, "its SQLAlchemy engine")
 
     def close(self) -> None:
         """Dispose of the engine if the store owns it (see the class docstring). Idempotent."""
