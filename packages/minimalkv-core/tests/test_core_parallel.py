@@ -8,8 +8,8 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import pytest
-from minimalkv import BatchError, KeyNotFoundError, StoreError
-from minimalkv.backend import batch_error, get_each, put_each, wait_all
+from minimalkv import BatchError, KeyNotFoundError, StoreConnectionError, StoreError
+from minimalkv.backend import batch_error, delete_in_batches, get_each, put_each, wait_all
 
 
 @pytest.fixture
@@ -98,3 +98,77 @@ def test_batch_error_names_a_few_keys_and_keeps_every_failure() -> None:
     assert "'k4' (locked) and 2 more; the other keys are deleted" in text
     assert "k5" not in text
     assert pickle.loads(pickle.dumps(error)).failures == failures  # noqa: S301 - our own bytes
+
+
+class _Service:
+    """Deletes keys of a dict in batch requests and single ones; records what it was asked."""
+
+    def __init__(
+        self, keys: list[str], refused: frozenset[str] = frozenset(), down: bool = False
+    ) -> None:
+        self.keys = set(keys)
+        self.refused = refused
+        self.down = down
+        self.batches: list[list[str]] = []
+        self.singles: list[str] = []
+        self.lock = threading.Lock()
+
+    def delete_batch(self, batch: list[str]) -> dict[str, str]:
+        with self.lock:
+            self.batches.append(batch)
+            self.keys -= set(batch) - self.refused
+        return {key: "refused" for key in batch if key in self.refused}
+
+    def delete_one(self, key: str) -> None:
+        with self.lock:
+            self.singles.append(key)
+        if self.down:
+            time.sleep(0.05)
+            raise StoreConnectionError("the service is down")
+        if key in self.refused:
+            raise StoreError(f"key {key!r}: refused", key=key)
+        with self.lock:
+            self.keys.discard(key)
+
+
+def test_delete_in_batches_splits_distinct_keys_and_reports_every_failure(
+    executor: ThreadPoolExecutor,
+) -> None:
+    keys = [f"k{i}" for i in range(7)]
+    service = _Service(keys, refused=frozenset({"k1", "k6"}))
+    with pytest.raises(BatchError, match=r"^S could not delete 2 of 7 keys") as caught:
+        delete_in_batches(
+            executor,
+            [*keys, "k0"],
+            delete_one=service.delete_one,
+            delete_batch=service.delete_batch,
+            batch_size=3,
+            where="S",
+        )
+    assert caught.value.failures == {"k1": "refused", "k6": "StoreError: key 'k6': refused"}
+    assert sorted(map(sorted, service.batches)) == [["k0", "k1", "k2"], ["k3", "k4", "k5"]]
+    assert service.singles == ["k6"]  # a batch of one key is the single delete
+    assert service.keys == {"k1", "k6"}
+
+
+def test_delete_in_batches_without_batch_requests_deletes_key_by_key(
+    executor: ThreadPoolExecutor,
+) -> None:
+    service = _Service(["a", "b", "c"])
+    delete_in_batches(executor, ["a", "b", "a"], delete_one=service.delete_one, where="S")
+    assert sorted(service.singles) == ["a", "b"]
+    assert service.keys == {"c"}
+    delete_in_batches(executor, [], delete_one=service.delete_one, where="S")
+    delete_in_batches(executor, ["c"], delete_one=service.delete_one, where="S")  # inline
+    assert service.keys == set()
+
+
+def test_delete_in_batches_raises_a_service_failure_as_a_single_delete_would(
+    executor: ThreadPoolExecutor,
+) -> None:
+    service = _Service(["a", "b", "c"], down=True)
+    with pytest.raises(StoreConnectionError, match="down"):
+        delete_in_batches(executor, ["a", "b", "c"], delete_one=service.delete_one, where="S")
+    assert sorted(service.singles) == ["a", "b", "c"]  # every request ended first
+    with pytest.raises(StoreConnectionError):
+        delete_in_batches(executor, ["a"], delete_one=service.delete_one, where="S")

@@ -11,12 +11,24 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor, Future
 from typing import Any
 
-from ._errors import BatchError, KeyNotFoundError
+from ._errors import (
+    BatchError,
+    KeyNotFoundError,
+    StoreBusyError,
+    StoreConnectionError,
+    StoreError,
+    StoreNotFoundError,
+    StoreTimeoutError,
+)
 
-__all__ = ["batch_error", "get_each", "put_each", "wait_all"]
+__all__ = ["batch_error", "delete_in_batches", "get_each", "put_each", "wait_all"]
 
 _SHOWN = 5
 """How many failed keys a batch error names in its message (all are in ``failures``)."""
+
+# Failures of the service rather than of one key: a batch call raises them as a single call
+# would, instead of reporting every key as failed.
+_NOT_PER_KEY = (StoreConnectionError, StoreTimeoutError, StoreBusyError, StoreNotFoundError)
 
 
 def wait_all(futures: Iterable[Future[Any]]) -> None:
@@ -93,3 +105,50 @@ def batch_error(
         f"the other keys are {done}",
         failures=dict(failures),
     )
+
+
+def delete_in_batches(
+    executor: Executor,
+    keys: Iterable[str],
+    *,
+    delete_one: Callable[[str], object],
+    delete_batch: Callable[[list[str]], Mapping[str, str]] | None = None,
+    batch_size: int = 1,
+    where: str,
+) -> None:
+    """Delete every distinct key, ``batch_size`` keys per request, the requests in parallel.
+
+    ``delete_batch`` deletes its keys in one request (a missing key counts as deleted) and
+    returns the keys it could not delete, with the reason; a batch of one key, and every key
+    when there is no ``delete_batch``, goes to ``delete_one``, the store's single delete. A
+    :class:`~minimalkv.StoreError` of ``delete_one`` about that key (a policy, a lock) is a
+    failure of the key; one about the service (connection, timeout, busy, no such container)
+    and any other error is raised, once every request has ended, as a single delete raises
+    it. The failed keys of all requests are raised together as one
+    :class:`~minimalkv.BatchError` (see :func:`batch_error`; ``where`` names the store); the
+    other keys are deleted. A single request runs inline.
+    """
+    unique = list(dict.fromkeys(keys))
+    size = batch_size if delete_batch is not None else 1
+
+    def run(batch: list[str]) -> Mapping[str, str]:
+        if len(batch) > 1 and delete_batch is not None:
+            return delete_batch(batch)
+        try:
+            delete_one(batch[0])
+        except _NOT_PER_KEY:
+            raise
+        except StoreError as exc:
+            return {batch[0]: f"{type(exc).__name__}: {exc}"}
+        return {}
+
+    batches = [unique[i : i + size] for i in range(0, len(unique), size)]
+    if len(batches) <= 1:
+        results = [run(batch) for batch in batches]
+    else:
+        futures = [executor.submit(run, batch) for batch in batches]
+        wait_all(futures)
+        results = [future.result() for future in futures]
+    failures = {key: why for result in results for key, why in result.items()}
+    if failures:
+        raise batch_error(failures, len(unique), where=where, action="delete", done="deleted")

@@ -19,7 +19,7 @@ from ._factory import (
 )
 from ._keys import check_prefix
 from ._options import check_params, parse_bool, parse_number, parse_str, parse_timeout
-from ._parallel import batch_error, get_each, put_each, wait_all
+from ._parallel import batch_error, delete_in_batches, get_each, put_each, wait_all
 from ._pickling import pickling_refused
 from ._public_constants import KEY_PUNCTUATION
 from ._range_reader import RangeReader
@@ -60,6 +60,7 @@ __all__ = [
     "check_value",
     "copy_stream",
     "create_exclusive",
+    "delete_in_batches",
     "file_source",
     "file_target",
     "get_each",

@@ -23,11 +23,7 @@ from minimalkv import (
     KeyMetadata,
     KeyNotFoundError,
     KeyValueStore,
-    StoreBusyError,
-    StoreConnectionError,
     StoreError,
-    StoreNotFoundError,
-    StoreTimeoutError,
     UrlMixin,
     is_valid_key,
 )
@@ -36,8 +32,8 @@ from minimalkv.backend import (
     BytesReader,
     ReadableBinary,
     WritableBinary,
-    batch_error,
     check_prefix,
+    delete_in_batches,
     get_each,
     put_each,
     write_atomically,
@@ -78,7 +74,6 @@ DELETE_BATCH: Final = 256
 """Blobs per batch delete request (the most the service accepts)."""
 _MAX_BLOCK_SIZE: Final = 4000 * 1024 * 1024
 _COPY_POLL: Final = 0.05
-_NOT_PER_KEY: Final = (StoreConnectionError, StoreTimeoutError, StoreBusyError, StoreNotFoundError)
 _CONTAINER_NAME: Final = re.compile(r"(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]")
 
 
@@ -526,35 +521,18 @@ class AzureBlockBlobStore(CopyMixin, UrlMixin, KeyValueStore):
                     raise
 
     def _delete_many(self, keys: list[str]) -> None:
-        unique = list(dict.fromkeys(keys))
-        batches = [unique[i : i + DELETE_BATCH] for i in range(0, len(unique), DELETE_BATCH)]
-        if not batches:
-            return
-        if len(batches) == 1:
-            failures = self._delete_batch(batches[0])
-        else:
-            failures = {}
-            for part in self._pool().map(self._delete_batch, batches):
-                failures.update(part)
-        if failures:
-            raise batch_error(
-                failures,
-                len(unique),
-                where=f"Azure {self._where}",
-                action="delete",
-                done="deleted",
-            )
+        # A batch of one key goes to _delete: it costs more than the plain request.
+        delete_in_batches(
+            self._pool(),
+            keys,
+            delete_one=self._delete,
+            delete_batch=self._delete_batch,
+            batch_size=DELETE_BATCH,
+            where=f"Azure {self._where}",
+        )
 
     def _delete_batch(self, keys: list[str]) -> dict[str, str]:
         """Delete ``keys`` in one batch request; return the failed keys and why."""
-        if len(keys) == 1:  # a batch of one costs more than the plain request
-            try:
-                self._delete(keys[0])
-            except _NOT_PER_KEY:
-                raise  # the service, not the key: as any other call would
-            except StoreError as exc:  # refused for this blob (a lease, a policy)
-                return {keys[0]: str(exc)}
-            return {}
         client = self.container_client
         with self._translated():
             answers = list(client.delete_blobs(*keys, raise_on_any_failure=False))

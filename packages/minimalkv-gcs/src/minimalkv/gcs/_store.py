@@ -31,8 +31,8 @@ from minimalkv.backend import (
     BytesReader,
     ReadableBinary,
     WritableBinary,
-    batch_error,
     check_prefix,
+    delete_in_batches,
     get_each,
     put_each,
     write_atomically,
@@ -599,26 +599,7 @@ class GoogleCloudStore(CopyMixin, UrlMixin, KeyValueStore):
         (fake-gcs-server) do not implement it, and parallel requests on kept-alive connections
         cost about the same on a local network.
         """
-        unique = list(dict.fromkeys(keys))
-        if not unique:
-            return
-
-        def attempt(key: str) -> str | None:
-            try:
-                self._delete(key)
-            except StoreError as exc:
-                return f"{type(exc).__name__}: {exc}"
-            return None
-
-        if len(unique) == 1:
-            self._delete(unique[0])
-            return
-        outcomes = list(self._pool().map(attempt, unique))
-        failures = {key: why for key, why in zip(unique, outcomes, strict=True) if why is not None}
-        if failures:
-            raise batch_error(
-                failures, len(unique), where=f"GCS {self._where}", action="delete", done="deleted"
-            )
+        delete_in_batches(self._pool(), keys, delete_one=self._delete, where=f"GCS {self._where}")
 
     def _copy(self, source: str, dest: str) -> str:
         for _ in range(3):

@@ -30,8 +30,8 @@ from minimalkv.backend import (
     BytesReader,
     ReadableBinary,
     WritableBinary,
-    batch_error,
     check_prefix,
+    delete_in_batches,
     get_each,
     put_each,
     write_atomically,
@@ -656,24 +656,14 @@ class S3Store(CopyMixin, UrlMixin, KeyValueStore):
             self.client.delete_object(Bucket=self.bucket_name, Key=self._name(key))
 
     def _delete_many(self, keys: list[str]) -> None:
-        unique = list(dict.fromkeys(keys))
-        batches = [unique[i : i + DELETE_BATCH] for i in range(0, len(unique), DELETE_BATCH)]
-        if not batches:
-            return
-        if len(batches) == 1:
-            failures = self._delete_batch(batches[0])
-        else:
-            failures = {}
-            for part in self._pool().map(self._delete_batch, batches):
-                failures.update(part)
-        if failures:
-            raise batch_error(
-                failures,
-                len(unique),
-                where=f"S3 {self._where}",
-                action="delete",
-                done="deleted",
-            )
+        delete_in_batches(
+            self._pool(),
+            keys,
+            delete_one=self._delete,
+            delete_batch=self._delete_batch,
+            batch_size=DELETE_BATCH,
+            where=f"S3 {self._where}",
+        )
 
     def _delete_batch(self, keys: list[str]) -> dict[str, str]:
         strip = len(self.prefix)
