@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import os
 import sys
 import urllib.parse
 import uuid
@@ -28,6 +27,7 @@ from typing import NoReturn
 import pytest
 from azure.storage.blob import BlobServiceClient
 from minimalkv.azure import AzureConnection
+from minimalkv.contract import service_unavailable, session_service
 
 ROOT = Path(__file__).resolve().parents[3]
 if str(ROOT) not in sys.path:  # tools._services_azure
@@ -96,13 +96,7 @@ class AzureTarget:
 
 def unavailable(reason: str) -> NoReturn:
     """Skip the test with ``reason``; fail it under ``CI=true`` (the server must be there)."""
-    if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
-        pytest.fail(f"an Azure blob service is required under CI=true: {reason}", pytrace=False)
-    pytest.skip(f"no Azure blob service: {reason}")
-
-
-_SHARED: dict[str, AzureTarget] = {}
-"""The session's service, started by the first fixture call that needs it."""
+    service_unavailable("An Azure blob service", reason)
 
 
 def _start(stack: contextlib.ExitStack) -> AzureTarget:
@@ -118,12 +112,7 @@ def _start(stack: contextlib.ExitStack) -> AzureTarget:
 @pytest.fixture(scope="session")
 def azure_target(pytestconfig: pytest.Config) -> AzureTarget:
     """The blob service of this test run (see the module docstring)."""
-    if "azurite" not in _SHARED:
-        stack = contextlib.ExitStack()
-        pytestconfig.add_cleanup(stack.close)  # at the end of the session
-        _SHARED["azurite"] = _start(stack)
-        stack.callback(_SHARED.pop, "azurite")
-    return _SHARED["azurite"]
+    return session_service(pytestconfig, "azurite", _start)
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
+from minimalkv.contract import service_unavailable, session_service
 from minimalkv.gcs import GcsConnection
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -134,13 +135,7 @@ class GcsTarget:
 
 def unavailable(reason: str) -> NoReturn:
     """Skip the test (fail it under ``CI=true``): no GCS server can be had."""
-    if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
-        pytest.fail(f"a GCS server is required under CI=true: {reason}", pytrace=False)
-    pytest.skip(f"no GCS server: {reason}")
-
-
-_SHARED: dict[str, GcsTarget] = {}
-"""The session's server, started by the first fixture call that needs it."""
+    service_unavailable("A GCS server", reason)
 
 
 def _start(stack: contextlib.ExitStack) -> GcsTarget:
@@ -161,12 +156,7 @@ def _start(stack: contextlib.ExitStack) -> GcsTarget:
 @pytest.fixture(scope="session")
 def gcs_target(pytestconfig: pytest.Config) -> GcsTarget:
     """The GCS server of this test run (see the module docstring)."""
-    if "fake" not in _SHARED:
-        stack = contextlib.ExitStack()
-        pytestconfig.add_cleanup(stack.close)  # at the end of the session
-        _SHARED["fake"] = _start(stack)
-        stack.callback(_SHARED.pop, "fake")
-    return _SHARED["fake"]
+    return session_service(pytestconfig, "fake-gcs-server", _start)
 
 
 @pytest.fixture

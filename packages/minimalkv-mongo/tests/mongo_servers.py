@@ -23,6 +23,7 @@ from typing import Any, NoReturn
 
 import pymongo
 import pytest
+from minimalkv.contract import service_unavailable, session_service
 
 ROOT = Path(__file__).resolve().parents[3]
 if str(ROOT) not in sys.path:  # tools._services_mongo
@@ -77,13 +78,7 @@ class MongoTarget:
 
 def unavailable(reason: str) -> NoReturn:
     """Skip the test (fail it under ``CI=true``): no MongoDB server can be had."""
-    if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
-        pytest.fail(f"a MongoDB server is required under CI=true: {reason}", pytrace=False)
-    pytest.skip(f"no MongoDB server: {reason}")
-
-
-_SHARED: dict[str, MongoTarget] = {}
-"""The session's server, started by the first fixture call that needs it."""
+    service_unavailable("A MongoDB server", reason)
 
 
 def _start(stack: contextlib.ExitStack) -> MongoTarget:
@@ -107,12 +102,7 @@ def _start(stack: contextlib.ExitStack) -> MongoTarget:
 @pytest.fixture(scope="session")
 def mongo_target(pytestconfig: pytest.Config) -> MongoTarget:
     """The MongoDB server of this test run (see the module docstring)."""
-    if "server" not in _SHARED:
-        stack = contextlib.ExitStack()
-        pytestconfig.add_cleanup(stack.close)  # at the end of the session
-        _SHARED["server"] = _start(stack)
-        stack.callback(_SHARED.pop, "server")
-    return _SHARED["server"]
+    return session_service(pytestconfig, "mongodb", _start)
 
 
 @pytest.fixture

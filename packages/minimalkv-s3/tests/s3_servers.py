@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import pytest
+from minimalkv.contract import service_unavailable, session_service
 from minimalkv.s3 import S3Connection
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -120,9 +121,7 @@ class S3Target:
 
 
 def _unavailable(reason: str) -> NoReturn:
-    if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
-        pytest.fail(f"an S3 server is required under CI=true: {reason}", pytrace=False)
-    pytest.skip(f"no S3 server: {reason}")
+    service_unavailable("An S3 server", reason)
 
 
 def _given_server(url: str) -> S3Server:
@@ -135,21 +134,6 @@ def _given_server(url: str) -> S3Server:
         urllib.parse.unquote(parts.username or ""),
         urllib.parse.unquote(parts.password or ""),
     )
-
-
-_SHARED: dict[str, S3Target] = {}
-"""The session's servers, started by the first fixture call that needs each."""
-
-
-def _shared(
-    name: str, config: pytest.Config, start: Callable[[contextlib.ExitStack], S3Target]
-) -> S3Target:
-    if name not in _SHARED:
-        stack = contextlib.ExitStack()
-        config.add_cleanup(stack.close)  # at the end of the session
-        _SHARED[name] = start(stack)
-        stack.callback(_SHARED.pop, name)
-    return _SHARED[name]
 
 
 def _start_seaweedfs(stack: contextlib.ExitStack) -> S3Target:
@@ -169,7 +153,7 @@ def _start_seaweedfs(stack: contextlib.ExitStack) -> S3Target:
 @pytest.fixture(scope="session")
 def s3_target(pytestconfig: pytest.Config) -> S3Target:
     """The S3 server of this test run (see the module docstring)."""
-    return _shared("seaweedfs", pytestconfig, _start_seaweedfs)
+    return session_service(pytestconfig, "seaweedfs", _start_seaweedfs)
 
 
 @pytest.fixture
@@ -200,7 +184,7 @@ def _start_moto(stack: contextlib.ExitStack) -> S3Target:
 @pytest.fixture(scope="session")
 def moto_target(pytestconfig: pytest.Config) -> S3Target:
     """moto's S3 server in this process on a free loopback port (no signature checks)."""
-    return _shared("moto", pytestconfig, _start_moto)
+    return session_service(pytestconfig, "moto", _start_moto)
 
 
 @pytest.fixture

@@ -36,6 +36,7 @@ from ._secrets import (
     url_form,
 )
 from ._semantics import SemanticsContract
+from ._services import service_unavailable, session_service
 from ._state_machine import (
     StateMachineContract,
     StoreStateMachine,
@@ -97,6 +98,8 @@ __all__ = [
     "measure_peak_rss",
     "requires_capability",
     "secret_texts",
+    "service_unavailable",
+    "session_service",
     "silent_server",
     "url_form",
 ]
