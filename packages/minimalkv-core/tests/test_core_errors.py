@@ -95,6 +95,24 @@ def test_pickle_round_trip(cls: type[MinimalKVError], protocol: int) -> None:
     assert clone.args == error.args
 
 
+@pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
+def test_pickle_keeps_os_fields_notes_and_failures(protocol: int) -> None:
+    import errno
+
+    error = StoreError("could not write", key="k")
+    error.errno, error.strerror, error.filename = errno.ENOSPC, "No space left", "/data/k"
+    vars(error)["__notes__"] = ["a note"]  # as add_note (Python 3.11+) keeps them
+    clone = pickle.loads(pickle.dumps(error, protocol=protocol))  # noqa: S301 - our own data
+    assert (clone.errno, clone.strerror, clone.filename, clone.filename2) == (
+        errno.ENOSPC,
+        "No space left",
+        "/data/k",
+        None,
+    )
+    assert vars(clone)["__notes__"] == ["a note"]
+    assert (str(clone), clone.key) == ("could not write", "k")
+
+
 @pytest.mark.parametrize("cls", ALL_ERRORS)
 def test_copy_round_trip(cls: type[MinimalKVError]) -> None:
     error = cls("copied", key=None)

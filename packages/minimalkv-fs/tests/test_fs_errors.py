@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import pickle
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,15 @@ def test_translation_table(code: int, operation: Operation, expected: type[Excep
     if isinstance(error, OSError):
         assert error.errno == code
         assert error.filename == "/srv/store/some-key"
+        # Whole across processes: a worker's error keeps errno and filename in the parent.
+        clone = pickle.loads(pickle.dumps(error))  # noqa: S301 - our own data
+        assert type(clone) is expected
+        assert isinstance(clone, OSError)
+        assert (clone.errno, clone.strerror, clone.filename) == (
+            code,
+            os.strerror(code),
+            "/srv/store/some-key",
+        )
 
 
 def test_listing_errors_name_the_root() -> None:

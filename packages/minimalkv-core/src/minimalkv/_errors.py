@@ -60,7 +60,35 @@ class MinimalKVError(Exception):
         return self.message
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild, (type(self), self.message, self.key))
+        # The attributes travel as state: a subclass's own (BatchError.failures), the notes,
+        # and for an OSError its errno, strerror and filenames, which live outside __dict__.
+        state = dict(self.__dict__)
+        fields = _get_os_fields(self)
+        if fields is not None:
+            state[_OS_FIELDS] = fields
+        return (_rebuild, (type(self), self.message, self.key), state)
+
+    def __setstate__(self, state: dict[str, Any] | None) -> None:
+        state = dict(state or {})
+        fields = state.pop(_OS_FIELDS, None)
+        self.__dict__.update(state)
+        if fields is not None:
+            _set_os_fields(self, fields)
+
+
+_OS_FIELDS = "_minimalkv_os_fields"
+_OsFields = tuple[Any, Any, Any, Any]
+
+
+def _get_os_fields(error: BaseException) -> _OsFields | None:
+    if isinstance(error, OSError):
+        return (error.errno, error.strerror, error.filename, error.filename2)
+    return None
+
+
+def _set_os_fields(error: BaseException, fields: _OsFields) -> None:
+    if isinstance(error, OSError):
+        error.errno, error.strerror, error.filename, error.filename2 = fields
 
 
 def _rebuild(cls: type[MinimalKVError], message: str, key: str | None) -> MinimalKVError:
@@ -152,12 +180,3 @@ class BatchError(StoreError):
         super().__init__(message, key=key)
         self.failures: dict[str, str] = dict(failures or {})
         """Failed key -> the backend's reason."""
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild_batch, (type(self), self.message, self.key, self.failures))
-
-
-def _rebuild_batch(
-    cls: type[BatchError], message: str, key: str | None, failures: dict[str, str]
-) -> BatchError:
-    return cls(message, key=key, failures=failures)
