@@ -12,7 +12,7 @@ from ._profiles import ci_requested
 
 __all__ = ["service_unavailable", "session_service"]
 
-T = TypeVar("T")
+Service = TypeVar("Service")
 
 _SERVICES = pytest.StashKey[dict[str, object]]()
 
@@ -30,8 +30,8 @@ def service_unavailable(service: str, reason: str) -> NoReturn:
 
 
 def session_service(
-    config: pytest.Config, name: str, start: Callable[[contextlib.ExitStack], T]
-) -> T:
+    config: pytest.Config, name: str, start: Callable[[contextlib.ExitStack], Service]
+) -> Service:
     """Return the session's service ``name``, started by ``start(stack)`` on the first call.
 
     ``start`` starts the service (or connects to a given one) and pushes onto ``stack`` what
@@ -50,4 +50,4 @@ def session_service(
             raise
         config.add_cleanup(stack.close)  # at the end of the session
         stack.callback(services.pop, name)
-    return cast(T, services[name])
+    return cast(Service, services[name])
