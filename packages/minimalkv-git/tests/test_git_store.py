@@ -214,6 +214,24 @@ def test_pickled_and_forked_stores_commit_batches_with_their_parent(tmp_path: Pa
     git(repo, "fsck", "--strict")
 
 
+def test_a_forked_child_writes_while_a_parent_thread_holds_the_branch(tmp_path: Path) -> None:
+    import multiprocessing
+
+    from minimalkv.git._store import _branch_lock
+
+    with GitCommitStore(tmp_path / "repo", lock_timeout=5) as store:
+        store.put("before", b"v")
+        held = _branch_lock(os.path.realpath(tmp_path / "repo"), b"refs/heads/master")
+        with held:  # as a writing thread of the parent holds it at the moment of the fork
+            child = multiprocessing.get_context("fork").Process(
+                target=_write_batches, args=(store, "child", 1)
+            )
+            child.start()
+            child.join(60)
+        assert child.exitcode == 0
+        assert sorted(store.keys()) == ["before", "child-0-a", "child-0-b"]
+
+
 def test_a_stale_lock_makes_writes_fail_in_time_until_removed(tmp_path: Path) -> None:
     with GitCommitStore(tmp_path / "repo", lock_timeout=0.2) as store:
         store.put("k", b"1")

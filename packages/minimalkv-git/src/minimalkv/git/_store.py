@@ -45,7 +45,7 @@ DEFAULT_LOCK_TIMEOUT: Final = 30.0
 
 _TREE_CACHE_SIZE: Final = 512
 # What a pickle of a store leaves out: rebuilt from the path and settings when it is loaded.
-_RUNTIME: Final = ("repo", "_objects", "_lock", "_trees", "_commit_trees")
+_RUNTIME: Final = ("repo", "_objects", "_trees", "_commit_trees")
 
 # One lock per (repository, branch) in this process: threads commit one at a time (no lost
 # compare-and-swap among them); processes meet at the branch's lock file (dulwich).
@@ -162,7 +162,6 @@ class GitCommitStore(CopyMixin, KeyValueStore):
         store = self.repo.object_store
         fsync = bool(getattr(store, "fsync_object_files", False))
         self._objects = LooseObjects(os.fspath(store.path), fsync=fsync)
-        self._lock = _branch_lock(self._path, self.ref)
         self._trees: dict[bytes, Entries] = {}
         self._commit_trees: dict[bytes, bytes] = {}
 
@@ -305,7 +304,10 @@ class GitCommitStore(CopyMixin, KeyValueStore):
         key = keys[0] if len(keys) == 1 else None
         about = f"key {key!r}" if key is not None else f"{len(keys)} keys"
         with translated(self._where, key):
-            if not self._lock.acquire(timeout=self.lock_timeout):
+            # Looked up at each write, never kept: after a fork the child must not use a lock
+            # that a thread of the parent held at that moment.
+            lock = _branch_lock(self._path, self.ref)
+            if not lock.acquire(timeout=self.lock_timeout):
                 raise BranchLockedError(
                     f"{about} in {self._where}: another thread of this process kept the "
                     f"branch for {self.lock_timeout:g} seconds",
@@ -343,7 +345,7 @@ class GitCommitStore(CopyMixin, KeyValueStore):
                     time.sleep(pause * random.uniform(0.5, 1.5))  # jitter
                     pause = min(pause * 2, 0.05)
             finally:
-                self._lock.release()
+                lock.release()
 
     def _write_commit(self, tree: bytes, parent: bytes | None, message: str) -> bytes:
         commit = Commit()
