@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import string
+import threading
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -66,12 +67,24 @@ def _exception_texts(error: BaseException) -> Iterator[str]:
 
 
 class _Collector(logging.Handler):
+    """Collects the log records of the store under test.
+
+    Those are the records of the calling thread and of threads started while it runs (a
+    store's workers). Threads that were running before (the background threads of other
+    clients of the test session, such as a driver's heartbeat monitor) are not the store's,
+    and their records are left out.
+    """
+
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
         self.texts: list[str] = []
         self.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+        caller = threading.get_ident()
+        self._others = {t.ident for t in threading.enumerate() if t.ident != caller}
 
     def emit(self, record: logging.LogRecord) -> None:
+        if record.thread in self._others:
+            return
         self.texts.append(self.format(record))
         self.texts.append(repr(record.args))
 
