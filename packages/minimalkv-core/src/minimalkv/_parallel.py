@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor, Future
-from typing import Any
+from typing import Any, TypeVar
 
 from ._errors import (
     BatchError,
@@ -22,6 +22,9 @@ from ._errors import (
 )
 
 __all__ = ["batch_error", "delete_in_batches", "get_each", "put_each", "wait_all"]
+
+_Item = TypeVar("_Item")
+_Result = TypeVar("_Result")
 
 _SHOWN = 5
 """How many failed keys a batch error names in its message (all are in ``failures``)."""
@@ -48,6 +51,20 @@ def wait_all(futures: Iterable[Future[Any]]) -> None:
         raise first
 
 
+def _call_each(
+    executor: Executor, call: Callable[[_Item], _Result], items: list[_Item]
+) -> list[_Result]:
+    """Return ``call(item)`` for each item, in order; in parallel, or inline for one item.
+
+    An error is raised once every call has ended (:func:`wait_all`).
+    """
+    if len(items) <= 1:
+        return [call(item) for item in items]
+    futures = [executor.submit(call, item) for item in items]
+    wait_all(futures)
+    return [future.result() for future in futures]
+
+
 def get_each(
     executor: Executor, keys: Iterable[str], get: Callable[[str], bytes]
 ) -> dict[str, bytes]:
@@ -64,12 +81,7 @@ def get_each(
         except KeyNotFoundError:
             return None
 
-    if len(unique) <= 1:
-        values = [fetch(key) for key in unique]
-    else:
-        futures = [executor.submit(fetch, key) for key in unique]
-        wait_all(futures)
-        values = [future.result() for future in futures]
+    values = _call_each(executor, fetch, unique)
     return {key: value for key, value in zip(unique, values, strict=True) if value is not None}
 
 
@@ -143,12 +155,7 @@ def delete_in_batches(
         return {}
 
     batches = [unique[i : i + size] for i in range(0, len(unique), size)]
-    if len(batches) <= 1:
-        results = [run(batch) for batch in batches]
-    else:
-        futures = [executor.submit(run, batch) for batch in batches]
-        wait_all(futures)
-        results = [future.result() for future in futures]
+    results = _call_each(executor, run, batches)
     failures = {key: why for result in results for key, why in result.items()}
     if failures:
         raise batch_error(failures, len(unique), where=where, action="delete", done="deleted")
